@@ -1,0 +1,129 @@
+"""The gateway's FastAPI application: GraphQL at ``/graphql``, GraphiQL included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from strawberry.fastapi import GraphQLRouter
+
+from gateway.context import GatewayContext
+from gateway.observability import RequestIdMiddleware
+from gateway.settings import GatewaySettings
+from gateway.upstream import UpstreamClient
+from schema import build_schema
+
+__all__ = ["EXAMPLE_QUERY", "create_app"]
+
+EXAMPLE_QUERY = """\
+# Contacts with their company and custom fields.
+# Press the run button (or Ctrl-Enter) to send it.
+query Contacts {
+  contacts(first: 10) {
+    nodes {
+      id
+      firstName
+      lastName
+      email
+      company {
+        name
+        domain
+      }
+      customFields {
+        slug
+        rawValue
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+"""
+
+
+class _GatewayRouter(GraphQLRouter[GatewayContext, None]):
+    """Strawberry's router with our GraphiQL page, prefilled for the demo."""
+
+    def __init__(self, *, settings: GatewaySettings) -> None:
+        super().__init__(
+            build_schema(),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            context_getter=_context,
+        )
+        self._ide_page = _graphiql_page(settings.graphiql_api_key)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(self._ide_page)
+
+
+async def _context(request: Request) -> GatewayContext:
+    return GatewayContext.for_request(
+        client=request.app.state.upstream,
+        authorization=request.headers.get("authorization"),
+        request_id=request.state.request_id,
+    )
+
+
+def _graphiql_page(api_key: str | None) -> str:
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    template = resources.files("gateway").joinpath("static/graphiql.html")
+    # json.dumps output is a valid JS literal; "</" is escaped so a value can
+    # never close the surrounding <script> element.
+    return (
+        template.read_text(encoding="utf-8")
+        .replace("__DEFAULT_QUERY__", _js(EXAMPLE_QUERY))
+        .replace("__DEFAULT_HEADERS__", _js(json.dumps(headers, indent=2)))
+    )
+
+
+def _js(value: str) -> str:
+    return json.dumps(value).replace("</", "<\\/")
+
+
+def create_app(
+    settings: GatewaySettings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the gateway app.
+
+    Args:
+        settings: the gateway's settings.
+        transport: an httpx transport for the upstream client; tests pass one
+            that reaches the sandbox in-process or misbehaves on purpose.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.upstream = UpstreamClient.from_settings(settings, transport)
+        try:
+            yield
+        finally:
+            await app.state.upstream.aclose()
+
+    app = FastAPI(
+        title="nodestash GraphQL gateway",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.include_router(_GatewayRouter(settings=settings), prefix="/graphql")
+    app.add_middleware(RequestIdMiddleware)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return app

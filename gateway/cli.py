@@ -1,0 +1,150 @@
+"""``nodestash-gateway``: serve the gateway, run the sandbox, or both for a demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+import uvicorn
+
+from gateway.settings import GatewaySettings
+
+__all__ = ["main"]
+
+logger = logging.getLogger("gateway")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return int(args.command(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nodestash-gateway",
+        description="GraphQL gateway for the nodestash CRM API.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the gateway (GATEWAY_* settings)")
+    serve.set_defaults(command=_serve)
+    sandbox = commands.add_parser(
+        "sandbox", help="serve the nodestash stand-in (SANDBOX_* settings)"
+    )
+    sandbox.set_defaults(command=_sandbox)
+    demo = commands.add_parser(
+        "demo", help="the sandbox with demo data, and the gateway in front of it"
+    )
+    demo.set_defaults(command=_demo)
+    sdl = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    sdl.set_defaults(command=_schema)
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    """Set up process-wide logging; only entry points call this."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    # Our upstream client logs one line per call; httpx's own would repeat it.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _serve(args: argparse.Namespace, settings: GatewaySettings | None = None) -> int:
+    from gateway.app import create_app
+
+    settings = settings or GatewaySettings()
+    configure_logging(settings.log_level)
+    logger.info("gateway on http://%s:%d/graphql", settings.host, settings.port)
+    logger.info("upstream %s", settings.upstream_url)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from sandbox.app import serve
+    from sandbox.settings import SandboxSettings
+
+    configure_logging("INFO")
+    serve(SandboxSettings())
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from sandbox.seed import DEMO_API_KEY
+    from sandbox.settings import SandboxSettings
+
+    sandbox_settings = SandboxSettings()
+    upstream = f"http://{sandbox_settings.host}:{sandbox_settings.port}/v1"
+    settings = GatewaySettings(upstream_url=upstream, graphiql_api_key=DEMO_API_KEY)
+    child = subprocess.Popen([sys.executable, "-m", "gateway.cli", "sandbox"])
+    try:
+        if not _wait_for_port(sandbox_settings.host, sandbox_settings.port, child):
+            return 1
+        _announce(settings, upstream, DEMO_API_KEY)
+        return _serve(args, settings)
+    finally:
+        _stop(child)
+
+
+def _announce(settings: GatewaySettings, upstream: str, key: str) -> None:
+    lines = [
+        "",
+        f"  GraphiQL:  http://{settings.host}:{settings.port}/graphql",
+        f"  Sandbox:   {upstream}",
+        f"  Demo key:  {key}",
+        "",
+        "  Ctrl-C stops both.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)  # noqa: T201 - the demo's welcome
+
+
+def _wait_for_port(host: str, port: int, child: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            logger.error("the sandbox exited with status %s", child.returncode)
+            return False
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    logger.error("the sandbox did not start listening on %s:%d", host, port)
+    return False
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from schema import build_schema
+
+    sys.stdout.write(build_schema().as_str() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

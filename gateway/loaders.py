@@ -1,0 +1,152 @@
+"""Request-scoped DataLoaders: every record fetched at most once per request.
+
+nodestash has no batch endpoint (nodestash-api.md §14), so a batch here is a
+set of deduplicated single-record calls sent concurrently; the client's
+per-credential gate keeps the fan-out within bounds. Loaders are created per
+request inside the running loop and bound to one caller, so nothing they
+cache can reach another credential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from gateway.nodestash import NodestashAPI, Resource
+from gateway.records import Record
+
+__all__ = ["DefinitionSet", "Loaders"]
+
+_MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionSet:
+    """Every custom field definition of one entity type, indexed by slug."""
+
+    entity_type: str
+    definitions: tuple[Record, ...]
+    by_slug: dict[str, Record] = field(init=False)
+
+    def __post_init__(self) -> None:
+        by_slug = {definition["slug"]: definition for definition in self.definitions}
+        object.__setattr__(self, "by_slug", by_slug)
+
+
+class _RecordLoader(DataLoader[str, Record | None]):
+    """Loads records of one resource by id; a missing id loads as None."""
+
+    def __init__(self, api: NodestashAPI, resource: Resource) -> None:
+        super().__init__(loop=asyncio.get_running_loop())
+        self.api = api
+        self.resource = resource
+
+    # Each result is a record, None, or that key's own exception (aiodataloader
+    # rejects just that key), which its annotations cannot say: hence Any.
+    async def batch_load_fn(self, ids: Sequence[str]) -> list[Any]:
+        results = await asyncio.gather(
+            *(self._fetch(record_id) for record_id in ids), return_exceptions=True
+        )
+        return [_value_or_error(result) for result in results]
+
+    async def _fetch(self, record_id: str) -> Record | None:
+        return await self.api.get(self.resource, record_id)
+
+    def prime_many(self, records: Iterable[Record]) -> None:
+        for record in records:
+            self.prime(record["id"], record)
+
+    def replace(self, record: Record) -> None:
+        self.clear(record["id"]).prime(record["id"], record)
+
+
+class _ContactLoader(_RecordLoader):
+    """Contacts by id; ids asked for with their company use ``include=company``.
+
+    ``include=company`` is only offered on single-contact reads, so it costs
+    nothing extra and saves the company call (nodestash-api.md §10.4).
+    """
+
+    def __init__(self, api: NodestashAPI, companies: _RecordLoader) -> None:
+        super().__init__(api, api.contacts)
+        self.companies = companies
+        self.with_company: set[str] = set()
+
+    def load_with_company(self, record_id: str) -> asyncio.Future[Record | None]:
+        self.with_company.add(record_id)
+        future: asyncio.Future[Record | None] = self.load(record_id)
+        return future
+
+    async def _fetch(self, record_id: str) -> Record | None:
+        if record_id not in self.with_company:
+            return await super()._fetch(record_id)
+        record = await self.api.get(self.resource, record_id, include="company")
+        company = record.get("company") if record else None
+        if isinstance(company, dict) and isinstance(company.get("id"), str):
+            self.companies.prime(company["id"], company)
+        return record
+
+
+class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
+    """All definitions of an entity type, read through every page."""
+
+    def __init__(self, api: NodestashAPI, definitions: _RecordLoader) -> None:
+        super().__init__(loop=asyncio.get_running_loop())
+        self.api = api
+        self.definitions = definitions
+
+    async def batch_load_fn(self, entity_types: Sequence[str]) -> list[Any]:
+        results = await asyncio.gather(
+            *(self._fetch(entity_type) for entity_type in entity_types),
+            return_exceptions=True,
+        )
+        return [_value_or_error(result) for result in results]
+
+    async def _fetch(self, entity_type: str) -> DefinitionSet:
+        params = {"entity_type": entity_type, "limit": str(_MAX_PAGE)}
+        records: list[Record] = []
+        while True:
+            page = await self.api.page(self.api.definitions, params)
+            records.extend(page.records)
+            if not page.has_more or page.next_cursor is None:
+                break
+            params = {**params, "cursor": page.next_cursor}
+        self.definitions.prime_many(records)
+        return DefinitionSet(entity_type, tuple(records))
+
+
+class Loaders:
+    """The DataLoaders of one request, all bound to its caller."""
+
+    def __init__(self, api: NodestashAPI) -> None:
+        self.companies = _RecordLoader(api, api.companies)
+        self.contacts = _ContactLoader(api, self.companies)
+        self.definitions = _RecordLoader(api, api.definitions)
+        self.definition_sets = _DefinitionSetLoader(api, self.definitions)
+
+    def prefetch_definitions(self, entity_type: str) -> None:
+        """Start loading an entity type's definitions without waiting for them.
+
+        Used when a selection will need them, so their call runs alongside the
+        list call instead of after it. The future is kept in the loader's
+        cache; whoever needs it awaits it there.
+        """
+        future = self.definition_sets.load(entity_type)
+        future.add_done_callback(_consume_exception)
+
+
+def _value_or_error(result: Any) -> Any:
+    if isinstance(result, BaseException) and not isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _consume_exception(future: asyncio.Future[Any]) -> None:
+    # The failure reaches whoever awaits the cached future; marking it as
+    # retrieved keeps asyncio from reporting it a second time if nobody does.
+    if not future.cancelled():
+        future.exception()

@@ -1,0 +1,302 @@
+"""The one HTTP client that talks to nodestash, and the one place its failures
+become gateway errors."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+
+from gateway.errors import (
+    Unauthenticated,
+    UpstreamBadResponse,
+    UpstreamConflict,
+    UpstreamError,
+    UpstreamForbidden,
+    UpstreamNotFound,
+    UpstreamRateLimited,
+    UpstreamServerError,
+    UpstreamTimeout,
+    UpstreamUnauthenticated,
+    UpstreamUnavailable,
+    UpstreamValidationError,
+)
+from gateway.settings import GatewaySettings
+
+__all__ = ["Caller", "UpstreamClient"]
+
+logger = logging.getLogger(__name__)
+
+# nodestash's documented error table (nodestash-api.md §6.1); anything else
+# that is not a success is the upstream's fault and maps to UPSTREAM_ERROR.
+_STATUS_ERRORS: dict[int, type[UpstreamError]] = {
+    400: UpstreamValidationError,
+    401: UpstreamUnauthenticated,
+    403: UpstreamForbidden,
+    404: UpstreamNotFound,
+    409: UpstreamConflict,
+    422: UpstreamValidationError,
+    429: UpstreamRateLimited,
+}
+
+JSONObject = dict[str, Any]
+
+
+@dataclass(slots=True)
+class Caller:
+    """Who an operation runs for: the credential it forwards and its request id.
+
+    ``key`` is a hash of the credential; it is what anything shared between
+    requests (concurrency gates, caches) may be keyed by, never the secret.
+    ``calls`` counts the upstream calls made for this caller's operation.
+    """
+
+    authorization: str | None
+    request_id: str
+    calls: int = 0
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        secret = (self.authorization or "").encode()
+        self.key = hashlib.sha256(secret).hexdigest()
+
+
+class _Gate:
+    """A semaphore shared by every in-flight call made with one credential."""
+
+    __slots__ = ("semaphore", "users")
+
+    def __init__(self, limit: int) -> None:
+        self.semaphore = asyncio.Semaphore(limit)
+        self.users = 0
+
+
+class UpstreamClient:
+    """Sends nodestash REST calls for a caller, within its concurrency cap.
+
+    One instance per process (created in the app's lifespan); it owns the
+    connection pool. ``request`` returns the decoded JSON object, or None for
+    an empty success, and raises ``UpstreamError`` subclasses otherwise.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout: float = 10.0,
+        connect_timeout: float = 3.0,
+        max_connections: int = 100,
+        concurrency: int = 10,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            limits=httpx.Limits(
+                max_connections=max_connections,
+                max_keepalive_connections=max_connections,
+            ),
+            headers={"Accept": "application/json"},
+        )
+        self._timeout = timeout
+        self._concurrency = concurrency
+        self._gates: dict[str, _Gate] = {}
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: GatewaySettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> UpstreamClient:
+        return cls(
+            base_url=settings.upstream_url,
+            timeout=settings.upstream_timeout,
+            connect_timeout=settings.upstream_connect_timeout,
+            max_connections=settings.upstream_max_connections,
+            concurrency=settings.upstream_concurrency,
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> UpstreamClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def request(
+        self,
+        caller: Caller,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: JSONObject | None = None,
+        idempotency_key: str | None = None,
+    ) -> JSONObject | None:
+        """Send one call and return nodestash's JSON body (None when empty).
+
+        Raises:
+            UpstreamError: the subclass matching what went wrong.
+        """
+        if caller.authorization is None:
+            raise Unauthenticated(
+                "No credential: send the header Authorization: Bearer <nodestash "
+                "API key>."
+            )
+        headers = self._headers(caller, body=body, idempotency_key=idempotency_key)
+        content = orjson.dumps(body) if body is not None else None
+        caller.calls += 1
+        started = time.perf_counter()
+        status: int | str = "-"
+        try:
+            async with self._gate(caller.key), _translated(method, path):
+                async with asyncio.timeout(self._timeout):
+                    response = await self._http.request(
+                        method, path, params=params, content=content, headers=headers
+                    )
+            status = response.status_code
+            return _read(response, method=method, path=path)
+        except UpstreamError as error:
+            status = error.status or error.code
+            raise
+        finally:
+            _log_call(caller, method, path, status, started)
+
+    def _headers(
+        self,
+        caller: Caller,
+        *,
+        body: JSONObject | None,
+        idempotency_key: str | None,
+    ) -> dict[str, str]:
+        headers = {"X-Request-Id": caller.request_id}
+        if caller.authorization is not None:
+            headers["Authorization"] = caller.authorization
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        return headers
+
+    @asynccontextmanager
+    async def _gate(self, key: str) -> AsyncIterator[None]:
+        gate = self._gates.get(key)
+        if gate is None:
+            gate = self._gates[key] = _Gate(self._concurrency)
+        gate.users += 1
+        try:
+            async with gate.semaphore:
+                yield
+        finally:
+            gate.users -= 1
+            if gate.users == 0:
+                del self._gates[key]
+
+
+@asynccontextmanager
+async def _translated(method: str, path: str) -> AsyncIterator[None]:
+    """Turn transport failures into gateway errors, keeping the cause."""
+    try:
+        yield
+    except (TimeoutError, httpx.TimeoutException) as exc:
+        raise UpstreamTimeout(
+            f"nodestash did not answer {method} {path} in time.",
+            method=method,
+            path=path,
+        ) from exc
+    except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+        raise UpstreamUnavailable(
+            f"nodestash could not be reached for {method} {path}: {exc}.",
+            method=method,
+            path=path,
+        ) from exc
+
+
+def _read(response: httpx.Response, *, method: str, path: str) -> JSONObject | None:
+    request_id = response.headers.get("x-request-id")
+    context: dict[str, Any] = {
+        "method": method,
+        "path": path,
+        "status": response.status_code,
+        "request_id": request_id,
+    }
+    if response.is_success:
+        if not response.content:
+            return None
+        body = _decode(response.content)
+        if body is None:
+            raise UpstreamBadResponse(
+                f"nodestash answered {method} {path} with a body that is not a "
+                "JSON object.",
+                **context,
+            )
+        return body
+    raise _status_error(response, context)
+
+
+def _decode(content: bytes) -> JSONObject | None:
+    try:
+        body = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _status_error(response: httpx.Response, context: dict[str, Any]) -> UpstreamError:
+    body = _decode(response.content) or {}
+    error: dict[str, Any] = _object(body.get("error"))
+    meta: dict[str, Any] = _object(body.get("meta"))
+    context["request_id"] = context["request_id"] or meta.get("request_id")
+    context["upstream_code"] = error.get("code")
+    status = response.status_code
+    message = error.get("message") or f"nodestash answered HTTP {status}."
+    error_class = _STATUS_ERRORS.get(status, UpstreamServerError)
+    if error_class is UpstreamValidationError:
+        details = error.get("details")
+        details = [d for d in details if isinstance(d, dict)] if details else []
+        return UpstreamValidationError(message, details=details, **context)
+    if error_class is UpstreamRateLimited:
+        retry = _retry_after(response, error)
+        return UpstreamRateLimited(message, retry_after=retry, **context)
+    return error_class(message, **context)
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _retry_after(response: httpx.Response, error: Mapping[str, Any]) -> float | None:
+    for value in (response.headers.get("retry-after"), error.get("retry_after")):
+        if value is None:
+            continue
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def _log_call(
+    caller: Caller, method: str, path: str, status: int | str, started: float
+) -> None:
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.info(
+        "upstream %s %s status=%s ms=%.1f request_id=%s",
+        method,
+        path,
+        status,
+        elapsed_ms,
+        caller.request_id,
+    )

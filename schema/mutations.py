@@ -1,0 +1,259 @@
+"""The root Mutation type: writes, checked before they are sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import strawberry
+
+from gateway.errors import NotFound, UpstreamNotFound, UpstreamValidationError
+from gateway.nodestash import Resource
+from gateway.records import Record
+from schema.custom_fields import CustomFieldValue, check_values, typed_value
+from schema.definitions import CustomFieldDefinition, CustomFieldEntityType
+from schema.inputs import (
+    CreateCompanyInput,
+    CreateContactInput,
+    CreateCustomFieldDefinitionInput,
+    UpdateCompanyInput,
+    UpdateContactInput,
+    UpdateCustomFieldDefinitionInput,
+    write_body,
+)
+from schema.scalars import JSON
+from schema.types import Company, Contact, Info
+
+__all__ = ["Mutation"]
+
+
+@strawberry.type
+class CreateContactPayload:
+    contact: Contact
+
+
+@strawberry.type
+class UpdateContactPayload:
+    contact: Contact
+
+
+@strawberry.type
+class DeleteContactPayload:
+    deleted_id: strawberry.ID
+
+
+@strawberry.type
+class CreateCompanyPayload:
+    company: Company
+
+
+@strawberry.type
+class UpdateCompanyPayload:
+    company: Company
+
+
+@strawberry.type
+class DeleteCompanyPayload:
+    deleted_id: strawberry.ID
+
+
+@strawberry.type
+class CreateCustomFieldDefinitionPayload:
+    custom_field_definition: CustomFieldDefinition
+
+
+@strawberry.type
+class UpdateCustomFieldDefinitionPayload:
+    custom_field_definition: CustomFieldDefinition
+
+
+@strawberry.type
+class DeleteCustomFieldDefinitionPayload:
+    deleted_id: strawberry.ID
+
+
+@strawberry.type
+class SetCustomFieldValuesPayload:
+    values: list[CustomFieldValue]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def create_contact(
+        self, info: Info, input: CreateContactInput
+    ) -> CreateContactPayload | None:
+        body = await _checked_body(info, "contact", input, creating=True)
+        record = await _create(info, info.context.api.contacts, body)
+        info.context.loaders.contacts.replace(record)
+        return CreateContactPayload(contact=Contact.from_record(record))
+
+    @strawberry.mutation
+    async def update_contact(
+        self, info: Info, id: strawberry.ID, input: UpdateContactInput
+    ) -> UpdateContactPayload | None:
+        body = await _checked_body(info, "contact", input, creating=False)
+        record = await _update(info, info.context.api.contacts, str(id), body)
+        info.context.loaders.contacts.replace(record)
+        return UpdateContactPayload(contact=Contact.from_record(record))
+
+    @strawberry.mutation
+    async def delete_contact(
+        self, info: Info, id: strawberry.ID
+    ) -> DeleteContactPayload | None:
+        await _delete(info, info.context.api.contacts, str(id))
+        info.context.loaders.contacts.clear(str(id))
+        return DeleteContactPayload(deleted_id=id)
+
+    @strawberry.mutation
+    async def create_company(
+        self, info: Info, input: CreateCompanyInput
+    ) -> CreateCompanyPayload | None:
+        body = await _checked_body(info, "company", input, creating=True)
+        record = await _create(info, info.context.api.companies, body)
+        info.context.loaders.companies.replace(record)
+        return CreateCompanyPayload(company=Company.from_record(record))
+
+    @strawberry.mutation
+    async def update_company(
+        self, info: Info, id: strawberry.ID, input: UpdateCompanyInput
+    ) -> UpdateCompanyPayload | None:
+        body = await _checked_body(info, "company", input, creating=False)
+        record = await _update(info, info.context.api.companies, str(id), body)
+        info.context.loaders.companies.replace(record)
+        return UpdateCompanyPayload(company=Company.from_record(record))
+
+    @strawberry.mutation(description="Deletes a company; its contacts are unlinked.")
+    async def delete_company(
+        self, info: Info, id: strawberry.ID
+    ) -> DeleteCompanyPayload | None:
+        await _delete(info, info.context.api.companies, str(id))
+        info.context.loaders.companies.clear(str(id))
+        # Its contacts lost their company_id upstream; drop stale copies.
+        info.context.loaders.contacts.clear_all()
+        return DeleteCompanyPayload(deleted_id=id)
+
+    @strawberry.mutation
+    async def create_custom_field_definition(
+        self, info: Info, input: CreateCustomFieldDefinitionInput
+    ) -> CreateCustomFieldDefinitionPayload | None:
+        record = await _create(info, info.context.api.definitions, write_body(input))
+        _forget_definitions(info, record)
+        definition = CustomFieldDefinition.from_record(record)
+        return CreateCustomFieldDefinitionPayload(custom_field_definition=definition)
+
+    @strawberry.mutation
+    async def update_custom_field_definition(
+        self, info: Info, id: strawberry.ID, input: UpdateCustomFieldDefinitionInput
+    ) -> UpdateCustomFieldDefinitionPayload | None:
+        api = info.context.api
+        record = await _update(info, api.definitions, str(id), write_body(input))
+        _forget_definitions(info, record)
+        definition = CustomFieldDefinition.from_record(record)
+        return UpdateCustomFieldDefinitionPayload(custom_field_definition=definition)
+
+    @strawberry.mutation(description="Deletes a definition and every value it has.")
+    async def delete_custom_field_definition(
+        self, info: Info, id: strawberry.ID
+    ) -> DeleteCustomFieldDefinitionPayload | None:
+        await _delete(info, info.context.api.definitions, str(id))
+        loaders = info.context.loaders
+        loaders.definitions.clear(str(id))
+        loaders.definition_sets.clear_all()
+        return DeleteCustomFieldDefinitionPayload(deleted_id=id)
+
+    @strawberry.mutation(description="Merges values into one record's custom fields.")
+    async def set_custom_field_values(
+        self,
+        info: Info,
+        entity_type: CustomFieldEntityType,
+        entity_id: strawberry.ID,
+        values: JSON,
+    ) -> SetCustomFieldValuesPayload | None:
+        context = info.context
+        entity_id = strawberry.ID(str(entity_id))
+        if not entity_id.startswith(entity_type.prefix):
+            raise _not_found(entity_type.value, entity_id)
+        definitions = await context.loaders.definition_sets.load(entity_type.value)
+        fields = check_values(values, definitions, path=("values",), creating=False)
+        with _located(("values",), {"fields": ("values",)}), _missing(entity_id):
+            stored = await context.api.set_values(entity_type.path, entity_id, fields)
+        context.loaders.contacts.clear(entity_id)
+        context.loaders.companies.clear(entity_id)
+        by_slug = definitions.by_slug
+        typed = [
+            typed_value(v["slug"], v.get("value"), by_slug.get(v["slug"]))
+            for v in stored
+        ]
+        return SetCustomFieldValuesPayload(values=typed)
+
+
+async def _checked_body(
+    info: Info, entity_type: str, input: object, *, creating: bool
+) -> dict[str, Any]:
+    body = write_body(input)
+    if not creating and "custom_fields" not in body:
+        return body
+    # A create is checked even without values: required fields must be there.
+    values = body.pop("custom_fields", None)
+    if creating and values is None:
+        values = {}
+    definitions = await info.context.loaders.definition_sets.load(entity_type)
+    path = ("input", "customFields")
+    values = check_values(values, definitions, path=path, creating=creating)
+    if values or not creating:
+        body["custom_fields"] = values
+    return body
+
+
+async def _create(info: Info, resource: Resource, body: dict[str, Any]) -> Record:
+    with _located(("input",)):
+        return await info.context.api.create(resource, body)
+
+
+async def _update(
+    info: Info, resource: Resource, record_id: str, body: dict[str, Any]
+) -> Record:
+    if not resource.owns(record_id):
+        raise _not_found(resource.shape.name, record_id)
+    with _located(("input",)), _missing(record_id):
+        return await info.context.api.update(resource, record_id, body)
+
+
+async def _delete(info: Info, resource: Resource, record_id: str) -> None:
+    if not resource.owns(record_id):
+        raise _not_found(resource.shape.name, record_id)
+    with _missing(record_id):
+        await info.context.api.delete(resource, record_id)
+
+
+def _forget_definitions(info: Info, record: Record) -> None:
+    loaders = info.context.loaders
+    loaders.definitions.replace(record)
+    loaders.definition_sets.clear(record["entity_type"])
+
+
+@contextmanager
+def _located(
+    prefix: tuple[str, ...], renames: dict[str, tuple[str, ...]] | None = None
+) -> Iterator[None]:
+    """Point nodestash's validation errors at the argument they came from."""
+    try:
+        yield
+    except UpstreamValidationError as error:
+        raise error.locate(prefix, renames) from None
+
+
+@contextmanager
+def _missing(record_id: str) -> Iterator[None]:
+    try:
+        yield
+    except UpstreamNotFound as error:
+        error.message = f"No record has the id '{record_id}'."
+        error.args = (error.message,)
+        raise
+
+
+def _not_found(kind: str, record_id: str) -> NotFound:
+    return NotFound(f"No {kind} has the id '{record_id}'.")
