@@ -31,12 +31,12 @@ def classify(errors: Iterable[GraphQLError], *, request_id: str | None) -> None:
         original = error.original_error
         if isinstance(original, GatewayError):
             _log_gateway_error(original, error, request_id)
-        elif original is not None:
-            _mask(error, original, request_id)
         elif isinstance(error, GraphQLSyntaxError):
             error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
         elif error.message.startswith(_VARIABLE_ERROR_PREFIX):
             error.extensions = {"code": "BAD_USER_INPUT"}
+        elif original is not None:
+            _mask(error, original, request_id)
         elif not (error.extensions or {}).get("code"):
             error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
 

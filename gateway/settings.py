@@ -27,7 +27,7 @@ class GatewaySettings(BaseSettings):
     upstream_timeout: float = Field(default=10.0, gt=0)
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
     upstream_max_connections: int = Field(default=100, ge=1)
-    upstream_concurrency: int = Field(default=10, ge=1)
+    upstream_concurrency: int = Field(default=50, ge=1)
     graphiql: bool = True
     graphiql_api_key: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

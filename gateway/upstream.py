@@ -94,7 +94,7 @@ class UpstreamClient:
         timeout: float = 10.0,
         connect_timeout: float = 3.0,
         max_connections: int = 100,
-        concurrency: int = 10,
+        concurrency: int = 50,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(

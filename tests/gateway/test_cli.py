@@ -1,0 +1,94 @@
+"""The command line, and the demo end to end over real loopback HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateway.cli import main
+from sandbox import DEMO_API_KEY
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_schema_command_prints_sdl(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+
+    printed = capsys.readouterr().out
+    assert printed == (ROOT / "schema.graphql").read_text(encoding="utf-8")
+
+
+def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert all(command in out for command in ("serve", "sandbox", "demo", "schema"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listened on port {port}")
+
+
+def test_demo_serves_graphql_over_loopback_and_stops_cleanly() -> None:
+    sandbox_port, gateway_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "SANDBOX_PORT": str(sandbox_port),
+        "GATEWAY_PORT": str(gateway_port),
+    }
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_until_listening(gateway_port, demo)
+        response = httpx.post(
+            f"http://127.0.0.1:{gateway_port}/graphql",
+            json={"query": "{ contacts(first: 3) { nodes { id company { name } } } }"},
+            headers={"Authorization": f"Bearer {DEMO_API_KEY}"},
+        )
+        page = httpx.get(
+            f"http://127.0.0.1:{gateway_port}/graphql",
+            headers={"Accept": "text/html"},
+        )
+    finally:
+        demo.send_signal(signal.SIGINT)
+        output, _ = demo.communicate(timeout=20)
+
+    assert response.status_code == 200, output
+    assert len(response.json()["data"]["contacts"]["nodes"]) == 3
+    assert DEMO_API_KEY in page.text
+    assert demo.returncode == 0, output
+    assert f"http://127.0.0.1:{gateway_port}/graphql" in output
+    assert DEMO_API_KEY in output
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", sandbox_port), timeout=0.5).close()
