@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 import httpx
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from strawberry.fastapi import GraphQLRouter
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
 
-from gateway.context import GatewayContext
+from gateway.documents import Preparer
+from gateway.http import GraphQLEndpoint
 from gateway.observability import RequestIdMiddleware
 from gateway.settings import GatewaySettings
 from gateway.upstream import UpstreamClient
@@ -46,29 +46,6 @@ query Contacts {
   }
 }
 """
-
-
-class _GatewayRouter(GraphQLRouter[GatewayContext, None]):
-    """Strawberry's router with our GraphiQL page, prefilled for the demo."""
-
-    def __init__(self, *, settings: GatewaySettings) -> None:
-        super().__init__(
-            build_schema(),
-            graphql_ide="graphiql" if settings.graphiql else None,
-            context_getter=_context,
-        )
-        self._ide_page = _graphiql_page(settings.graphiql_api_key)
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(self._ide_page)
-
-
-async def _context(request: Request) -> GatewayContext:
-    return GatewayContext.for_request(
-        client=request.app.state.upstream,
-        authorization=request.headers.get("authorization"),
-        request_id=request.state.request_id,
-    )
 
 
 def _graphiql_page(api_key: str | None) -> str:
@@ -115,7 +92,25 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
-    app.include_router(_GatewayRouter(settings=settings), prefix="/graphql")
+    schema = build_schema()
+    preparer = Preparer(
+        schema._schema,
+        settings.limits,
+        introspection=not settings.production,
+    )
+    endpoint = GraphQLEndpoint(
+        schema=schema,
+        settings=settings,
+        preparer=preparer,
+        graphiql_page=(
+            _graphiql_page(settings.graphiql_api_key)
+            if settings.serves_graphiql
+            else None
+        ),
+    )
+    app.add_api_route(
+        "/graphql", endpoint, methods=["GET", "POST"], include_in_schema=False
+    )
     app.add_middleware(RequestIdMiddleware)
 
     @app.get("/", include_in_schema=False)

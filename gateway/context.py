@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graphql import DocumentNode
 from strawberry.fastapi import BaseContext
 
 from gateway.loaders import Loaders
@@ -18,9 +19,16 @@ class GatewayContext(BaseContext):
     holds cache records for this caller only.
     """
 
-    def __init__(self, *, client: UpstreamClient, caller: Caller) -> None:
+    def __init__(
+        self,
+        *,
+        client: UpstreamClient,
+        caller: Caller,
+        document: DocumentNode | None = None,
+    ) -> None:
         super().__init__()
         self.caller = caller
+        self.document = document
         self.api = NodestashAPI(client, caller)
         self.loaders = Loaders(self.api)
 
@@ -31,5 +39,17 @@ class GatewayContext(BaseContext):
         client: UpstreamClient,
         authorization: str | None,
         request_id: str,
+        deadline: float | None = None,
+        document: DocumentNode | None = None,
     ) -> GatewayContext:
-        return cls(client=client, caller=Caller(authorization, request_id))
+        """A context for one request.
+
+        Args:
+            client: the process's upstream client.
+            authorization: the ``Authorization`` header to forward, if any.
+            request_id: the request's id, sent upstream and logged.
+            deadline: ``time.monotonic()`` by which every upstream call ends.
+            document: the operation, already parsed and validated.
+        """
+        caller = Caller(authorization, request_id, deadline=deadline)
+        return cls(client=client, caller=caller, document=document)

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["GatewaySettings"]
+__all__ = ["GatewaySettings", "Limits"]
 
 NODESTASH_API_URL = "https://api.nodestash.io/v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How large an operation may be before any of it runs."""
+
+    tokens: int
+    depth: int
+    aliases: int
+    root_fields: int
+    selections: int
+    upstream_calls: int
 
 
 class GatewaySettings(BaseSettings):
@@ -28,9 +41,33 @@ class GatewaySettings(BaseSettings):
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
     upstream_max_connections: int = Field(default=100, ge=1)
     upstream_concurrency: int = Field(default=50, ge=1)
+    operation_timeout: float = Field(default=30.0, gt=0)
+    production: bool = False
     graphiql: bool = True
     graphiql_api_key: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    max_tokens: int = Field(default=10_000, ge=100)
+    max_depth: int = Field(default=15, ge=2)
+    max_aliases: int = Field(default=50, ge=0)
+    max_root_fields: int = Field(default=50, ge=1)
+    max_selections: int = Field(default=5_000, ge=10)
+    max_upstream_calls: int = Field(default=250, ge=1)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            tokens=self.max_tokens,
+            depth=self.max_depth,
+            aliases=self.max_aliases,
+            root_fields=self.max_root_fields,
+            selections=self.max_selections,
+            upstream_calls=self.max_upstream_calls,
+        )
+
+    @property
+    def serves_graphiql(self) -> bool:
+        return self.graphiql and not self.production
 
     @field_validator("upstream_url")
     @classmethod

@@ -61,6 +61,7 @@ class Caller:
 
     authorization: str | None
     request_id: str
+    deadline: float | None = None
     calls: int = 0
     key: str = field(init=False)
 
@@ -157,12 +158,13 @@ class UpstreamClient:
             )
         headers = self._headers(caller, body=body, idempotency_key=idempotency_key)
         content = orjson.dumps(body) if body is not None else None
+        timeout = self._time_left(caller, method, path)
         caller.calls += 1
         started = time.perf_counter()
         status: int | str = "-"
         try:
             async with self._gate(caller.key), _translated(method, path):
-                async with asyncio.timeout(self._timeout):
+                async with asyncio.timeout(timeout):
                     response = await self._http.request(
                         method, path, params=params, content=content, headers=headers
                     )
@@ -173,6 +175,19 @@ class UpstreamClient:
             raise
         finally:
             _log_call(caller, method, path, status, started)
+
+    def _time_left(self, caller: Caller, method: str, path: str) -> float:
+        """This call's time budget: its own timeout, cut to the operation's."""
+        if caller.deadline is None:
+            return self._timeout
+        left = caller.deadline - time.monotonic()
+        if left <= 0:
+            raise UpstreamTimeout(
+                f"The operation's deadline passed before {method} {path} was sent.",
+                method=method,
+                path=path,
+            )
+        return min(self._timeout, left)
 
     def _headers(
         self,

@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.context import GatewayContext
+from gateway.documents import UsePreparedDocument
 from gateway.graphql_errors import classify
 from gateway.observability import OperationLog
 from schema.custom_fields import (
@@ -47,7 +48,7 @@ def build_schema() -> GatewaySchema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
-        extensions=[OperationLog],
+        extensions=[UsePreparedDocument, OperationLog],
         config=StrawberryConfig(scalar_map=SCALARS),
         types=[
             TextCustomFieldValue,

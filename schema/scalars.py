@@ -7,6 +7,7 @@ from typing import NewType
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.scalar import ScalarDefinition
 
 __all__ = ["JSON", "SCALARS", "DateTime"]
 
@@ -34,7 +35,7 @@ def _parse_datetime(value: object) -> str:
 
 DateTime = NewType("DateTime", str)
 
-SCALARS = {
+SCALARS: dict[object, ScalarDefinition] = {
     DateTime: strawberry.scalar(
         name="DateTime",
         description="An RFC 3339 timestamp, always in UTC with a trailing Z.",

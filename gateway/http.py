@@ -1,0 +1,339 @@
+"""GraphQL over HTTP: media types, status codes, request checks and CSRF.
+
+The policy follows the GraphQL-over-HTTP draft as its conformance suite
+(graphql-http) checks it:
+
+- ``application/graphql-response+json`` and ``application/json`` are served,
+  chosen by ``Accept``; a missing ``Accept`` or ``*/*`` gets the former; any
+  other ``Accept`` gets 406.
+- With ``application/graphql-response+json``, a request that cannot execute
+  (parse, validation, limit or variable errors) answers 400 with no ``data``;
+  with ``application/json`` it answers 200. An executed operation answers 200.
+- Queries may use GET; a mutation over GET answers 405 with ``Allow: POST``.
+- POST bodies must be ``application/json`` in UTF-8 (else 415) and at most
+  ``max_body_bytes`` (else 413); a body that is not a JSON object is a 400.
+- A request a browser could send cross-site without a preflight (GET, or POST
+  with a form or text content type) is refused unless it carries
+  ``Authorization`` or a preflight-forcing header.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import GraphQLError, OperationType
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from gateway.context import GatewayContext
+from gateway.documents import OperationLimitExceeded, Prepared, Preparer
+from gateway.graphql_errors import classify
+from gateway.settings import GatewaySettings
+from gateway.upstream import UpstreamClient
+
+__all__ = ["GRAPHQL_RESPONSE_JSON", "GraphQLEndpoint"]
+
+logger = logging.getLogger(__name__)
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+_PREFLIGHT_HEADERS = (
+    "authorization",
+    "x-requested-with",
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+    "graphql-require-preflight",
+)
+_SIMPLE_CONTENT_TYPES = (
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+)
+
+
+class _Refusal(Exception):
+    """A request refused before any GraphQL runs, with its HTTP answer."""
+
+    def __init__(
+        self, status: int, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True, slots=True)
+class _Params:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+class GraphQLEndpoint:
+    """Serves ``GET`` and ``POST /graphql`` (and GraphiQL to browsers)."""
+
+    def __init__(
+        self,
+        *,
+        schema: Any,
+        settings: GatewaySettings,
+        preparer: Preparer,
+        graphiql_page: str | None,
+    ) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.preparer = preparer
+        self.graphiql_page = graphiql_page
+
+    async def __call__(self, request: Request) -> Response:
+        if self.graphiql_page is not None and _wants_graphiql(request):
+            return HTMLResponse(self.graphiql_page)
+        started = time.perf_counter()
+        media = JSON
+        try:
+            media = _negotiate(request.headers.get("accept"))
+            params = await self._params(request)
+            return await self._run(request, params, media, started)
+        except _Refusal as refusal:
+            _log_refusal(request, refusal, started)
+            body = {"errors": [{"message": refusal.message}]}
+            return _respond(body, refusal.status, media, refusal.headers)
+
+    async def _params(self, request: Request) -> _Params:
+        _check_csrf(request)
+        if request.method == "GET":
+            raw: Mapping[str, Any] = _query_string_params(request)
+        else:
+            raw = await self._body(request)
+        return _parse_params(raw)
+
+    async def _body(self, request: Request) -> dict[str, Any]:
+        content_type = request.headers.get("content-type", "")
+        mime, _, options = content_type.partition(";")
+        if mime.strip().lower() != JSON:
+            raise _Refusal(415, "POST bodies must be application/json.")
+        charset = re.search(r"charset=([\w-]+)", options, re.IGNORECASE)
+        if charset and charset.group(1).lower() not in ("utf-8", "utf8"):
+            raise _Refusal(415, "POST bodies must be encoded as UTF-8.")
+        body = await _read_limited(request, self.settings.max_body_bytes)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as error:
+            raise _Refusal(400, f"The body is not valid UTF-8 JSON: {error}.") from None
+        if not isinstance(payload, dict):
+            raise _Refusal(400, "The body must be a JSON object.")
+        return payload
+
+    async def _run(
+        self, request: Request, params: _Params, media: str, started: float
+    ) -> Response:
+        prepared = self.preparer.prepare(params.query)
+        if prepared.errors:
+            return self._request_errors(prepared.errors, media, request, started)
+        operation = prepared.operation(params.operation_name)
+        if operation is None:
+            raise _Refusal(400, _missing_operation(params.operation_name))
+        if request.method == "GET" and operation.operation is not OperationType.QUERY:
+            raise _Refusal(405, "Only queries may be sent with GET.", {"Allow": "POST"})
+        try:
+            self.preparer.check_cost(prepared, operation, params.variables)
+        except OperationLimitExceeded as refused:
+            error = GraphQLError(refused.message, original_error=refused)
+            return self._request_errors((error,), media, request, started)
+        return await self._execute(request, params, prepared, media)
+
+    async def _execute(
+        self, request: Request, params: _Params, prepared: Prepared, media: str
+    ) -> Response:
+        context = GatewayContext.for_request(
+            client=_client(request),
+            authorization=request.headers.get("authorization"),
+            request_id=request.state.request_id,
+            deadline=time.monotonic() + self.settings.operation_timeout,
+            document=prepared.document,
+        )
+        result = await self.schema.execute(
+            params.query,
+            variable_values=params.variables,
+            context_value=context,
+            operation_name=params.operation_name,
+        )
+        errors = [self._format(error) for error in result.errors or ()]
+        if result.data is None and errors and not _has_path(result.errors):
+            # Variables that do not coerce: the operation never executed.
+            return _respond({"errors": errors}, _request_error_status(media), media)
+        body: dict[str, Any] = {"data": result.data}
+        if errors:
+            body["errors"] = errors
+        return _respond(body, 200, media)
+
+    def _request_errors(
+        self,
+        errors: tuple[GraphQLError, ...],
+        media: str,
+        request: Request,
+        started: float,
+    ) -> Response:
+        classify(errors, request_id=request.state.request_id)
+        _log_refused_operation(request, errors, started)
+        body = {"errors": [self._format(error) for error in errors]}
+        return _respond(body, _request_error_status(media), media)
+
+    def _format(self, error: GraphQLError) -> dict[str, Any]:
+        formatted: dict[str, Any] = dict(error.formatted)
+        if self.settings.production:
+            formatted["message"] = _SUGGESTION.sub("", formatted["message"])
+        return formatted
+
+
+def _client(request: Request) -> UpstreamClient:
+    client: UpstreamClient = request.app.state.upstream
+    return client
+
+
+def _wants_graphiql(request: Request) -> bool:
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and "query" not in request.query_params
+    )
+
+
+def _negotiate(accept: str | None) -> str:
+    if not accept:
+        return GRAPHQL_RESPONSE_JSON
+    ranges = []
+    for position, item in enumerate(accept.split(",")):
+        mime, _, options = item.partition(";")
+        quality = re.search(r"q=([0-9.]+)", options)
+        weight = float(quality.group(1)) if quality else 1.0
+        if weight > 0:
+            ranges.append((-weight, position, mime.strip().lower()))
+    for _, _, mime in sorted(ranges):
+        if mime in (GRAPHQL_RESPONSE_JSON, "*/*", "application/*"):
+            return GRAPHQL_RESPONSE_JSON
+        if mime == JSON:
+            return JSON
+    raise _Refusal(406, f"Accept must allow {GRAPHQL_RESPONSE_JSON} or {JSON}.", {})
+
+
+def _check_csrf(request: Request) -> None:
+    headers = request.headers
+    if any(headers.get(name) for name in _PREFLIGHT_HEADERS):
+        return
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if (
+        request.method == "GET"
+        or not content_type
+        or (content_type in _SIMPLE_CONTENT_TYPES)
+    ):
+        raise _Refusal(
+            400,
+            "This request could have been sent by another site without the "
+            "browser asking first. Send it with Content-Type: application/json "
+            "and an Authorization header, or add the header "
+            "GraphQL-Require-Preflight: 1.",
+        )
+
+
+def _query_string_params(request: Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query_params)
+    for name in ("variables", "extensions"):
+        if name in params:
+            try:
+                params[name] = orjson.loads(params[name])
+            except orjson.JSONDecodeError:
+                raise _Refusal(400, f"The {name} parameter is not JSON.") from None
+    return params
+
+
+def _parse_params(raw: Mapping[str, Any]) -> _Params:
+    query, variables, name = (
+        raw.get("query"),
+        raw.get("variables"),
+        raw.get("operationName"),
+    )
+    if not isinstance(query, str) or not query.strip():
+        raise _Refusal(400, "The query parameter must be a non-empty string.")
+    if variables is not None and not isinstance(variables, dict):
+        raise _Refusal(400, "The variables parameter must be a JSON object.")
+    if name is not None and not isinstance(name, str):
+        raise _Refusal(400, "The operationName parameter must be a string.")
+    return _Params(query, variables, name or None)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _Refusal(413, f"The body is larger than {limit} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _Refusal(413, f"The body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _missing_operation(name: str | None) -> str:
+    if name is None:
+        return (
+            "The document holds several operations: say which to run with "
+            "operationName."
+        )
+    return f"The document has no operation named '{name}'."
+
+
+def _has_path(errors: Any) -> bool:
+    return any(error.path for error in errors or ())
+
+
+def _request_error_status(media: str) -> int:
+    # The conformance suite expects 400 for graphql-response+json and 200 for
+    # legacy application/json clients (trap noted in graphql-http's audits).
+    return 400 if media == GRAPHQL_RESPONSE_JSON else 200
+
+
+def _respond(
+    body: Mapping[str, Any],
+    status: int,
+    media: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    return Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type=f"{media}; charset=utf-8",
+        headers=dict(headers or {}),
+    )
+
+
+def _log_refusal(request: Request, refusal: _Refusal, started: float) -> None:
+    logger.info(
+        "operation refused status=%d ms=%.1f request_id=%s: %s",
+        refusal.status,
+        (time.perf_counter() - started) * 1000,
+        request.state.request_id,
+        refusal.message,
+    )
+
+
+def _log_refused_operation(
+    request: Request, errors: tuple[GraphQLError, ...], started: float
+) -> None:
+    codes = ",".join(str((e.extensions or {}).get("code")) for e in errors)
+    logger.info(
+        "operation refused codes=%s ms=%.1f upstream_calls=0 request_id=%s",
+        codes,
+        (time.perf_counter() - started) * 1000,
+        request.state.request_id,
+    )
