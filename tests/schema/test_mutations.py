@@ -217,11 +217,12 @@ async def test_update_contact_upstream_validation_located(gateway: Gateway) -> N
 
 
 async def test_update_and_delete_unknown_contact_not_found(gateway: Gateway) -> None:
-    for query, variables in [
+    cases: list[tuple[str, dict[str, Any]]] = [
         (UPDATE_CONTACT, {"id": "ct_nobody0000", "input": {"title": "x"}}),
         (UPDATE_CONTACT, {"id": "co_wrongprefix", "input": {"title": "x"}}),
         (DELETE_CONTACT, {"id": "ct_nobody0000"}),
-    ]:
+    ]
+    for query, variables in cases:
         result = await gateway.execute(query, variables)
 
         [error] = result["errors"]
