@@ -80,6 +80,7 @@ class _Size:
     depth: int = 0
     aliases: int = 0
     selections: int = 0
+    width: int = 0  # fields directly in the selection set, fragments expanded
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +152,11 @@ class Preparer:
                 continue
             selection_set = definition.selection_set
             size = walker.measure(selection_set)
-            roots = walker.root_fields(selection_set)
             for limit, maximum, actual in (
                 ("depth", limits.depth, size.depth),
                 ("aliases", limits.aliases, size.aliases),
                 ("selections", limits.selections, size.selections),
-                ("rootFields", limits.root_fields, roots),
+                ("rootFields", limits.root_fields, size.width),
             ):
                 if actual > maximum:
                     return OperationLimitExceeded(limit, maximum, actual)
@@ -196,7 +196,7 @@ class _SizeWalker:
         self.memo: dict[str, _Size] = {}
 
     def measure(self, selection_set: SelectionSetNode) -> _Size:
-        depth = aliases = selections = 0
+        depth = aliases = selections = width = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 child = (
@@ -209,25 +209,14 @@ class _SizeWalker:
                     depth = max(depth, 1 + child.depth)
                 aliases += child.aliases + (selection.alias is not None)
                 selections += 1 + child.selections
+                width += 1
                 continue
             child = self._fragment(selection)
             depth = max(depth, child.depth)
             aliases += child.aliases
             selections += child.selections
-        return _Size(depth, aliases, selections)
-
-    def root_fields(self, selection_set: SelectionSetNode) -> int:
-        count = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                count += 1
-            elif isinstance(selection, InlineFragmentNode):
-                count += self.root_fields(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    count += self.root_fields(fragment.selection_set)
-        return count
+            width += child.width
+        return _Size(depth, aliases, selections, width)
 
     def _fragment(self, selection: Any) -> _Size:
         if isinstance(selection, InlineFragmentNode):

@@ -41,6 +41,12 @@ class GatewaySettings(BaseSettings):
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
     upstream_max_connections: int = Field(default=100, ge=1)
     upstream_concurrency: int = Field(default=50, ge=1)
+    upstream_retries: int = Field(default=2, ge=0, le=10)
+    upstream_retry_base_delay: float = Field(default=0.1, ge=0)
+    upstream_retry_max_delay: float = Field(default=2.0, ge=0)
+    upstream_max_retry_after: float = Field(default=5.0, ge=0)
+    breaker_threshold: int = Field(default=5, ge=1)
+    breaker_cooldown: float = Field(default=10.0, gt=0)
     operation_timeout: float = Field(default=30.0, gt=0)
     production: bool = False
     graphiql: bool = True

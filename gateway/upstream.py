@@ -29,9 +29,10 @@ from gateway.errors import (
     UpstreamUnavailable,
     UpstreamValidationError,
 )
+from gateway.resilience import CircuitBreaker, Pacers, RetryPolicy
 from gateway.settings import GatewaySettings
 
-__all__ = ["Caller", "UpstreamClient"]
+__all__ = ["Caller", "CircuitOpen", "UpstreamClient"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,35 @@ class Caller:
         self.key = hashlib.sha256(secret).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One upstream request, ready to be sent (and sent again)."""
+
+    method: str
+    path: str
+    params: Mapping[str, str] | None
+    content: bytes | None
+    headers: dict[str, str]
+
+
+class CircuitOpen(UpstreamUnavailable):
+    """Not sent: the breaker is open because nodestash keeps failing."""
+
+
+_HOST_FAILURES = (
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    UpstreamServerError,
+    UpstreamBadResponse,
+)
+_RETRYABLE = (
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    UpstreamServerError,
+    UpstreamRateLimited,
+)
+
+
 class _Gate:
     """A semaphore shared by every in-flight call made with one credential."""
 
@@ -96,6 +126,8 @@ class UpstreamClient:
         connect_timeout: float = 3.0,
         max_connections: int = 100,
         concurrency: int = 50,
+        retry: RetryPolicy | None = None,
+        breaker: CircuitBreaker | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
@@ -111,6 +143,9 @@ class UpstreamClient:
         self._timeout = timeout
         self._concurrency = concurrency
         self._gates: dict[str, _Gate] = {}
+        self._retry = retry or RetryPolicy()
+        self._breaker = breaker or CircuitBreaker()
+        self._pacers = Pacers()
 
     @classmethod
     def from_settings(
@@ -124,6 +159,16 @@ class UpstreamClient:
             connect_timeout=settings.upstream_connect_timeout,
             max_connections=settings.upstream_max_connections,
             concurrency=settings.upstream_concurrency,
+            retry=RetryPolicy(
+                attempts=settings.upstream_retries + 1,
+                base_delay=settings.upstream_retry_base_delay,
+                max_delay=settings.upstream_retry_max_delay,
+                max_retry_after=settings.upstream_max_retry_after,
+            ),
+            breaker=CircuitBreaker(
+                threshold=settings.breaker_threshold,
+                cooldown=settings.breaker_cooldown,
+            ),
             transport=transport,
         )
 
@@ -156,25 +201,92 @@ class UpstreamClient:
                 "No credential: send the header Authorization: Bearer <nodestash "
                 "API key>."
             )
-        headers = self._headers(caller, body=body, idempotency_key=idempotency_key)
-        content = orjson.dumps(body) if body is not None else None
-        timeout = self._time_left(caller, method, path)
+        call = _Call(
+            method=method,
+            path=path,
+            params=params,
+            content=orjson.dumps(body) if body is not None else None,
+            headers=self._headers(caller, body=body, idempotency_key=idempotency_key),
+        )
+        # Reads are safe to repeat; writes only with a key nodestash can use
+        # to recognise the repeat (nodestash-api.md §9).
+        retryable = method == "GET" or idempotency_key is not None
+        attempts = self._retry.attempts if retryable else 1
+        for attempt in range(attempts):
+            try:
+                return await self._attempt(caller, call, attempt)
+            except _RETRYABLE as error:
+                delay = self._retry_delay(caller, error, attempt)
+                if attempt + 1 >= attempts or delay is None:
+                    raise
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _attempt(
+        self, caller: Caller, call: _Call, attempt: int
+    ) -> JSONObject | None:
+        if not self._breaker.allow():
+            raise CircuitOpen(
+                f"nodestash is failing; {call.method} {call.path} was not sent "
+                f"while the circuit breaker cools down.",
+                method=call.method,
+                path=call.path,
+            )
+        await self._pacers.get(caller.key).acquire(deadline=caller.deadline)
+        timeout = self._time_left(caller, call.method, call.path)
         caller.calls += 1
         started = time.perf_counter()
         status: int | str = "-"
         try:
-            async with self._gate(caller.key), _translated(method, path):
-                async with asyncio.timeout(timeout):
-                    response = await self._http.request(
-                        method, path, params=params, content=content, headers=headers
-                    )
+            response = await self._send(caller, call, timeout)
             status = response.status_code
-            return _read(response, method=method, path=path)
+            self._pacers.get(caller.key).observe(response.headers)
+            body = _read(response, method=call.method, path=call.path)
         except UpstreamError as error:
             status = error.status or error.code
+            self._record_outcome(error)
             raise
         finally:
-            _log_call(caller, method, path, status, started)
+            _log_call(caller, call, status, started, attempt)
+        self._breaker.succeeded()
+        return body
+
+    async def _send(
+        self, caller: Caller, call: _Call, timeout: float
+    ) -> httpx.Response:
+        async with self._gate(caller.key), _translated(call.method, call.path):
+            async with asyncio.timeout(timeout):
+                return await self._http.request(
+                    call.method,
+                    call.path,
+                    params=call.params,
+                    content=call.content,
+                    headers=call.headers,
+                )
+
+    def _record_outcome(self, error: UpstreamError) -> None:
+        if isinstance(error, CircuitOpen):
+            return
+        if isinstance(error, _HOST_FAILURES):
+            self._breaker.failed()
+        else:
+            # nodestash answered sensibly (a 4xx): the host itself is fine.
+            self._breaker.succeeded()
+
+    def _retry_delay(
+        self, caller: Caller, error: UpstreamError, attempt: int
+    ) -> float | None:
+        """Seconds to wait before trying again, or None to give up now."""
+        if isinstance(error, CircuitOpen):
+            return None
+        delay = self._retry.backoff(attempt)
+        if isinstance(error, UpstreamRateLimited) and error.retry_after is not None:
+            if error.retry_after > self._retry.max_retry_after:
+                return None
+            delay = error.retry_after
+        if caller.deadline is not None and time.monotonic() + delay >= caller.deadline:
+            return None
+        return delay
 
     def _time_left(self, caller: Caller, method: str, path: str) -> float:
         """This call's time budget: its own timeout, cut to the operation's."""
@@ -304,14 +416,15 @@ def _retry_after(response: httpx.Response, error: Mapping[str, Any]) -> float | 
 
 
 def _log_call(
-    caller: Caller, method: str, path: str, status: int | str, started: float
+    caller: Caller, call: _Call, status: int | str, started: float, attempt: int
 ) -> None:
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.info(
-        "upstream %s %s status=%s ms=%.1f request_id=%s",
-        method,
-        path,
+        "upstream %s %s status=%s ms=%.1f attempt=%d request_id=%s",
+        call.method,
+        call.path,
         status,
         elapsed_ms,
+        attempt + 1,
         caller.request_id,
     )

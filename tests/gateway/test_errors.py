@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from gateway.context import GatewayContext
+from gateway.resilience import RetryPolicy
 from gateway.upstream import UpstreamClient
 from schema import GatewaySchema
 
@@ -42,7 +43,10 @@ async def _run(
 ) -> dict[str, Any]:
     transport = transport or httpx.MockTransport(handler)
     async with UpstreamClient(
-        base_url=base_url, transport=transport, timeout=timeout
+        base_url=base_url,
+        transport=transport,
+        timeout=timeout,
+        retry=RetryPolicy(attempts=1),
     ) as client:
         context = GatewayContext.for_request(
             client=client, authorization="Bearer nds_test_x", request_id="rid-1"
