@@ -10,15 +10,18 @@ from importlib import resources
 import httpx
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
+from gateway.cache import TTLCache
 from gateway.documents import Preparer
 from gateway.http import GraphQLEndpoint
+from gateway.logs import configure_logging
 from gateway.observability import RequestIdMiddleware
 from gateway.settings import GatewaySettings
 from gateway.upstream import UpstreamClient
 from schema import build_schema
 
-__all__ = ["EXAMPLE_QUERY", "create_app"]
+__all__ = ["EXAMPLE_QUERY", "app_from_environment", "create_app"]
 
 EXAMPLE_QUERY = """\
 # Contacts with their company and custom fields.
@@ -64,6 +67,13 @@ def _js(value: str) -> str:
     return json.dumps(value).replace("</", "<\\/")
 
 
+def app_from_environment() -> FastAPI:
+    """The app as a worker process builds it: settings from the environment."""
+    settings = GatewaySettings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
 def create_app(
     settings: GatewaySettings,
     *,
@@ -102,6 +112,7 @@ def create_app(
         schema=schema,
         settings=settings,
         preparer=preparer,
+        definitions_cache=TTLCache(ttl=settings.definitions_ttl),
         graphiql_page=(
             _graphiql_page(settings.graphiql_api_key)
             if settings.serves_graphiql
@@ -111,6 +122,10 @@ def create_app(
     app.add_api_route(
         "/graphql", endpoint, methods=["GET", "POST"], include_in_schema=False
     )
+    if settings.serves_graphiql:
+        # GraphiQL's scripts and styles, vendored so the page needs no CDN.
+        assets = StaticFiles(packages=[("gateway", "static/vendor")])
+        app.mount("/graphiql-assets", assets, name="graphiql-assets")
     app.add_middleware(RequestIdMiddleware)
 
     @app.get("/", include_in_schema=False)

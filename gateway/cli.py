@@ -10,9 +10,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import uvicorn
 
+from gateway.logs import configure_logging
 from gateway.settings import GatewaySettings
 
 __all__ = ["main"]
@@ -34,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve the gateway (GATEWAY_* settings)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes (default: GATEWAY_WORKERS, else 1)",
+    )
     serve.set_defaults(command=_serve)
     sandbox = commands.add_parser(
         "sandbox", help="serve the nodestash stand-in (SANDBOX_* settings)"
@@ -48,30 +56,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
-    """Set up process-wide logging; only entry points call this."""
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    # Our upstream client logs one line per call; httpx's own would repeat it.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-
-
 def _serve(args: argparse.Namespace, settings: GatewaySettings | None = None) -> int:
     from gateway.app import create_app
 
+    workers = getattr(args, "workers", None)
     settings = settings or GatewaySettings()
+    if workers is not None:
+        settings = settings.model_copy(update={"workers": workers})
     configure_logging(settings.log_level)
     logger.info("gateway on http://%s:%d/graphql", settings.host, settings.port)
-    logger.info("upstream %s", settings.upstream_url)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-    )
+    logger.info("upstream %s, %d worker(s)", settings.upstream_url, settings.workers)
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "access_log": False,
+    }
+    if settings.workers > 1:
+        # Each worker process builds its own app from the same environment.
+        uvicorn.run(
+            "gateway.app:app_from_environment",
+            factory=True,
+            workers=settings.workers,
+            **options,
+        )
+    else:
+        uvicorn.run(create_app(settings), **options)
     return 0
 
 

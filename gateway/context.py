@@ -5,7 +5,8 @@ from __future__ import annotations
 from graphql import DocumentNode
 from strawberry.fastapi import BaseContext
 
-from gateway.loaders import Loaders
+from gateway.cache import TTLCache
+from gateway.loaders import DefinitionSet, Loaders
 from gateway.nodestash import NodestashAPI
 from gateway.upstream import Caller, UpstreamClient
 
@@ -25,12 +26,13 @@ class GatewayContext(BaseContext):
         client: UpstreamClient,
         caller: Caller,
         document: DocumentNode | None = None,
+        definitions_cache: TTLCache[DefinitionSet] | None = None,
     ) -> None:
         super().__init__()
         self.caller = caller
         self.document = document
         self.api = NodestashAPI(client, caller)
-        self.loaders = Loaders(self.api)
+        self.loaders = Loaders(self.api, definitions_cache)
 
     @classmethod
     def for_request(
@@ -41,6 +43,7 @@ class GatewayContext(BaseContext):
         request_id: str,
         deadline: float | None = None,
         document: DocumentNode | None = None,
+        definitions_cache: TTLCache[DefinitionSet] | None = None,
     ) -> GatewayContext:
         """A context for one request.
 
@@ -50,6 +53,12 @@ class GatewayContext(BaseContext):
             request_id: the request's id, sent upstream and logged.
             deadline: ``time.monotonic()`` by which every upstream call ends.
             document: the operation, already parsed and validated.
+            definitions_cache: the process's definitions cache, if any.
         """
         caller = Caller(authorization, request_id, deadline=deadline)
-        return cls(client=client, caller=caller, document=document)
+        return cls(
+            client=client,
+            caller=caller,
+            document=document,
+            definitions_cache=definitions_cache,
+        )

@@ -31,9 +31,11 @@ from graphql import GraphQLError, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from gateway.cache import TTLCache
 from gateway.context import GatewayContext
 from gateway.documents import OperationLimitExceeded, Prepared, Preparer
 from gateway.graphql_errors import classify
+from gateway.loaders import DefinitionSet
 from gateway.settings import GatewaySettings
 from gateway.upstream import UpstreamClient
 
@@ -87,7 +89,9 @@ class GraphQLEndpoint:
         settings: GatewaySettings,
         preparer: Preparer,
         graphiql_page: str | None,
+        definitions_cache: TTLCache[DefinitionSet] | None = None,
     ) -> None:
+        self.definitions_cache = definitions_cache
         self.schema = schema
         self.settings = settings
         self.preparer = preparer
@@ -159,6 +163,7 @@ class GraphQLEndpoint:
             request_id=request.state.request_id,
             deadline=time.monotonic() + self.settings.operation_timeout,
             document=prepared.document,
+            definitions_cache=self.definitions_cache,
         )
         result = await self.schema.execute(
             params.query,

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
+from gateway.cache import TTLCache
 from gateway.nodestash import NodestashAPI, Resource
 from gateway.records import Record
 
@@ -94,10 +95,16 @@ class _ContactLoader(_RecordLoader):
 class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
     """All definitions of an entity type, read through every page."""
 
-    def __init__(self, api: NodestashAPI, definitions: _RecordLoader) -> None:
+    def __init__(
+        self,
+        api: NodestashAPI,
+        definitions: _RecordLoader,
+        cache: TTLCache[DefinitionSet] | None,
+    ) -> None:
         super().__init__(loop=asyncio.get_running_loop())
         self.api = api
         self.definitions = definitions
+        self.shared = cache
 
     async def batch_load_fn(self, entity_types: Sequence[str]) -> list[Any]:
         results = await asyncio.gather(
@@ -107,6 +114,28 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
         return [_value_or_error(result) for result in results]
 
     async def _fetch(self, entity_type: str) -> DefinitionSet:
+        owner = self.api.caller.key
+        cached = (
+            self.shared.get(owner, entity_type) if self.shared is not None else None
+        )
+        if cached is not None:
+            self.definitions.prime_many(cached.definitions)
+            return cached
+        found = await self._read_all(entity_type)
+        if self.shared is not None:
+            self.shared.put(owner, entity_type, found)
+        return found
+
+    def forget(self, entity_type: str | None = None) -> None:
+        """Drop definitions after a change, here and in the shared cache."""
+        if entity_type is None:
+            self.clear_all()
+        else:
+            self.clear(entity_type)
+        if self.shared is not None:
+            self.shared.drop(self.api.caller.key, entity_type)
+
+    async def _read_all(self, entity_type: str) -> DefinitionSet:
         params = {"entity_type": entity_type, "limit": str(_MAX_PAGE)}
         records: list[Record] = []
         while True:
@@ -122,11 +151,17 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
 class Loaders:
     """The DataLoaders of one request, all bound to its caller."""
 
-    def __init__(self, api: NodestashAPI) -> None:
+    def __init__(
+        self,
+        api: NodestashAPI,
+        definitions_cache: TTLCache[DefinitionSet] | None = None,
+    ) -> None:
         self.companies = _RecordLoader(api, api.companies)
         self.contacts = _ContactLoader(api, self.companies)
         self.definitions = _RecordLoader(api, api.definitions)
-        self.definition_sets = _DefinitionSetLoader(api, self.definitions)
+        self.definition_sets = _DefinitionSetLoader(
+            api, self.definitions, definitions_cache
+        )
 
     def prefetch_definitions(self, entity_type: str) -> None:
         """Start loading an entity type's definitions without waiting for them.

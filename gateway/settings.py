@@ -36,6 +36,7 @@ class GatewaySettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
     upstream_url: str = NODESTASH_API_URL
     upstream_timeout: float = Field(default=10.0, gt=0)
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
@@ -48,6 +49,7 @@ class GatewaySettings(BaseSettings):
     breaker_threshold: int = Field(default=5, ge=1)
     breaker_cooldown: float = Field(default=10.0, gt=0)
     operation_timeout: float = Field(default=30.0, gt=0)
+    definitions_ttl: float = Field(default=30.0, ge=0)
     production: bool = False
     graphiql: bool = True
     graphiql_api_key: str | None = None

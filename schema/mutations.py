@@ -160,7 +160,7 @@ class Mutation:
         await _delete(info, info.context.api.definitions, str(id))
         loaders = info.context.loaders
         loaders.definitions.clear(str(id))
-        loaders.definition_sets.clear_all()
+        loaders.definition_sets.forget()
         return DeleteCustomFieldDefinitionPayload(deleted_id=id)
 
     @strawberry.mutation(description="Merges values into one record's custom fields.")
@@ -231,7 +231,7 @@ async def _delete(info: Info, resource: Resource, record_id: str) -> None:
 def _forget_definitions(info: Info, record: Record) -> None:
     loaders = info.context.loaders
     loaders.definitions.replace(record)
-    loaders.definition_sets.clear(record["entity_type"])
+    loaders.definition_sets.forget(record["entity_type"])
 
 
 @contextmanager

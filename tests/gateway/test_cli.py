@@ -92,3 +92,51 @@ def test_demo_serves_graphql_over_loopback_and_stops_cleanly() -> None:
     assert DEMO_API_KEY in output
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", sandbox_port), timeout=0.5).close()
+
+
+def _children(pid: int) -> list[str]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return path.read_text().split() if path.exists() else []
+
+
+def test_serve_with_two_workers() -> None:
+    sandbox_port, gateway_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "SANDBOX_PORT": str(sandbox_port),
+        "GATEWAY_PORT": str(gateway_port),
+        "GATEWAY_UPSTREAM_URL": f"http://127.0.0.1:{sandbox_port}/v1",
+    }
+    command = [sys.executable, "-m", "gateway.cli"]
+    processes = [
+        subprocess.Popen(
+            [*command, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for args in (["sandbox"], ["serve", "--workers", "2"])
+    ]
+    sandbox, gateway = processes
+    try:
+        _wait_until_listening(sandbox_port, sandbox)
+        _wait_until_listening(gateway_port, gateway)
+        answers = [
+            httpx.post(
+                f"http://127.0.0.1:{gateway_port}/graphql",
+                json={"query": "{ contacts(first: 1) { nodes { id } } }"},
+                headers={"Authorization": f"Bearer {DEMO_API_KEY}"},
+            )
+            for _ in range(6)
+        ]
+        workers = _children(gateway.pid)
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        outputs = [process.communicate(timeout=20)[0] for process in processes]
+
+    assert all(answer.status_code == 200 for answer in answers), outputs
+    assert all(answer.json()["data"]["contacts"]["nodes"] for answer in answers)
+    assert len(workers) >= 2, outputs
