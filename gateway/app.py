@@ -9,15 +9,17 @@ from importlib import resources
 
 import httpx
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from gateway.cache import TTLCache
 from gateway.documents import Preparer
 from gateway.http import GraphQLEndpoint
 from gateway.logs import configure_logging
 from gateway.observability import RequestIdMiddleware
+from gateway.persisted import load_manifest
 from gateway.settings import GatewaySettings
+from gateway.shared import LocalState, SharedState
 from gateway.upstream import UpstreamClient
 from schema import build_schema
 
@@ -67,6 +69,23 @@ def _js(value: str) -> str:
     return json.dumps(value).replace("</", "<\\/")
 
 
+_CORS_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "GraphQL-Require-Preflight",
+    "X-Request-Id",
+    "traceparent",
+]
+
+
+def _shared_state(settings: GatewaySettings) -> SharedState:
+    if settings.redis_url:
+        from gateway.redis_state import RedisState
+
+        return RedisState(settings.redis_url, definitions_ttl=settings.definitions_ttl)
+    return LocalState(definitions_ttl=settings.definitions_ttl)
+
+
 def app_from_environment() -> FastAPI:
     """The app as a worker process builds it: settings from the environment."""
     settings = GatewaySettings()
@@ -89,11 +108,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.upstream = UpstreamClient.from_settings(settings, transport)
+        app.state.shared = _shared_state(settings)
+        app.state.upstream = UpstreamClient.from_settings(
+            settings, transport, state=app.state.shared
+        )
         try:
             yield
         finally:
             await app.state.upstream.aclose()
+            await app.state.shared.aclose()
 
     app = FastAPI(
         title="nodestash GraphQL gateway",
@@ -112,7 +135,11 @@ def create_app(
         schema=schema,
         settings=settings,
         preparer=preparer,
-        definitions_cache=TTLCache(ttl=settings.definitions_ttl),
+        trusted_documents=(
+            load_manifest(settings.trusted_documents)
+            if settings.trusted_documents
+            else None
+        ),
         graphiql_page=(
             _graphiql_page(settings.graphiql_api_key)
             if settings.serves_graphiql
@@ -126,6 +153,16 @@ def create_app(
         # GraphiQL's scripts and styles, vendored so the page needs no CDN.
         assets = StaticFiles(packages=[("gateway", "static/vendor")])
         app.mount("/graphiql-assets", assets, name="graphiql-assets")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=_CORS_HEADERS,
+            expose_headers=["X-Request-Id"],
+            allow_credentials=True,
+            max_age=600,
+        )
     app.add_middleware(RequestIdMiddleware)
 
     @app.get("/", include_in_schema=False)

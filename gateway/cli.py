@@ -90,7 +90,11 @@ def _sandbox(args: argparse.Namespace) -> int:
     from sandbox.settings import SandboxSettings
 
     configure_logging("INFO")
-    serve(SandboxSettings())
+    try:
+        serve(SandboxSettings())
+    except KeyboardInterrupt:
+        # Ctrl-C is how the sandbox is meant to stop; uvicorn already shut down.
+        pass
     return 0
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from graphql import DocumentNode
 from strawberry.fastapi import BaseContext
 
-from gateway.cache import TTLCache
-from gateway.loaders import DefinitionSet, Loaders
+from gateway.loaders import Loaders
 from gateway.nodestash import NodestashAPI
+from gateway.shared import SharedState
 from gateway.upstream import Caller, UpstreamClient
 
 __all__ = ["GatewayContext"]
@@ -26,13 +26,13 @@ class GatewayContext(BaseContext):
         client: UpstreamClient,
         caller: Caller,
         document: DocumentNode | None = None,
-        definitions_cache: TTLCache[DefinitionSet] | None = None,
+        state: SharedState | None = None,
     ) -> None:
         super().__init__()
         self.caller = caller
         self.document = document
         self.api = NodestashAPI(client, caller)
-        self.loaders = Loaders(self.api, definitions_cache)
+        self.loaders = Loaders(self.api, state)
 
     @classmethod
     def for_request(
@@ -43,7 +43,7 @@ class GatewayContext(BaseContext):
         request_id: str,
         deadline: float | None = None,
         document: DocumentNode | None = None,
-        definitions_cache: TTLCache[DefinitionSet] | None = None,
+        state: SharedState | None = None,
     ) -> GatewayContext:
         """A context for one request.
 
@@ -53,12 +53,12 @@ class GatewayContext(BaseContext):
             request_id: the request's id, sent upstream and logged.
             deadline: ``time.monotonic()`` by which every upstream call ends.
             document: the operation, already parsed and validated.
-            definitions_cache: the process's definitions cache, if any.
+            state: what the process shares between requests, if anything.
         """
         caller = Caller(authorization, request_id, deadline=deadline)
         return cls(
             client=client,
             caller=caller,
             document=document,
-            definitions_cache=definitions_cache,
+            state=state,
         )

@@ -23,7 +23,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -31,12 +31,12 @@ from graphql import GraphQLError, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from gateway.cache import TTLCache
 from gateway.context import GatewayContext
 from gateway.documents import OperationLimitExceeded, Prepared, Preparer
 from gateway.graphql_errors import classify
-from gateway.loaders import DefinitionSet
+from gateway.persisted import PersistedDocuments, PersistedQueryError
 from gateway.settings import GatewaySettings
+from gateway.shared import SharedState
 from gateway.upstream import UpstreamClient
 
 __all__ = ["GRAPHQL_RESPONSE_JSON", "GraphQLEndpoint"]
@@ -74,9 +74,11 @@ class _Refusal(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Params:
-    query: str
+    query: str | None
     variables: dict[str, Any] | None
     operation_name: str | None
+    extensions: dict[str, Any] | None
+    document_id: str | None
 
 
 class GraphQLEndpoint:
@@ -89,13 +91,18 @@ class GraphQLEndpoint:
         settings: GatewaySettings,
         preparer: Preparer,
         graphiql_page: str | None,
-        definitions_cache: TTLCache[DefinitionSet] | None = None,
+        trusted_documents: Mapping[str, str] | None = None,
     ) -> None:
-        self.definitions_cache = definitions_cache
         self.schema = schema
         self.settings = settings
         self.preparer = preparer
         self.graphiql_page = graphiql_page
+        self.trusted_documents = trusted_documents
+        self.server_authorization = (
+            f"Bearer {settings.server_api_key.get_secret_value()}"
+            if settings.server_api_key is not None
+            else None
+        )
 
     async def __call__(self, request: Request) -> Response:
         if self.graphiql_page is not None and _wants_graphiql(request):
@@ -139,7 +146,16 @@ class GraphQLEndpoint:
     async def _run(
         self, request: Request, params: _Params, media: str, started: float
     ) -> Response:
-        prepared = self.preparer.prepare(params.query)
+        persisted = PersistedDocuments(_state(request), self.trusted_documents)
+        try:
+            query = await persisted.resolve(
+                params.query, params.extensions, params.document_id
+            )
+        except PersistedQueryError as refused:
+            error = GraphQLError(refused.message, original_error=refused)
+            return self._request_errors((error,), media, request, started)
+        params = replace(params, query=query)
+        prepared = self.preparer.prepare(query)
         if prepared.errors:
             return self._request_errors(prepared.errors, media, request, started)
         operation = prepared.operation(params.operation_name)
@@ -159,11 +175,13 @@ class GraphQLEndpoint:
     ) -> Response:
         context = GatewayContext.for_request(
             client=_client(request),
-            authorization=request.headers.get("authorization"),
+            authorization=(
+                self.server_authorization or request.headers.get("authorization")
+            ),
             request_id=request.state.request_id,
             deadline=time.monotonic() + self.settings.operation_timeout,
             document=prepared.document,
-            definitions_cache=self.definitions_cache,
+            state=_state(request),
         )
         result = await self.schema.execute(
             params.query,
@@ -202,6 +220,11 @@ class GraphQLEndpoint:
 def _client(request: Request) -> UpstreamClient:
     client: UpstreamClient = request.app.state.upstream
     return client
+
+
+def _state(request: Request) -> SharedState:
+    state: SharedState = request.app.state.shared
+    return state
 
 
 def _wants_graphiql(request: Request) -> bool:
@@ -266,13 +289,21 @@ def _parse_params(raw: Mapping[str, Any]) -> _Params:
         raw.get("variables"),
         raw.get("operationName"),
     )
-    if not isinstance(query, str) or not query.strip():
+    extensions, document_id = raw.get("extensions"), raw.get("documentId")
+    persisted = extensions is not None or document_id is not None
+    if query is None and not persisted:
+        raise _Refusal(400, "The query parameter is required.")
+    if query is not None and (not isinstance(query, str) or not query.strip()):
         raise _Refusal(400, "The query parameter must be a non-empty string.")
     if variables is not None and not isinstance(variables, dict):
         raise _Refusal(400, "The variables parameter must be a JSON object.")
     if name is not None and not isinstance(name, str):
         raise _Refusal(400, "The operationName parameter must be a string.")
-    return _Params(query, variables, name or None)
+    if extensions is not None and not isinstance(extensions, dict):
+        raise _Refusal(400, "The extensions parameter must be a JSON object.")
+    if document_id is not None and not isinstance(document_id, str):
+        raise _Refusal(400, "The documentId parameter must be a string.")
+    return _Params(query, variables, name or None, extensions, document_id)
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:

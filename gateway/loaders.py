@@ -16,9 +16,9 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from gateway.cache import TTLCache
 from gateway.nodestash import NodestashAPI, Resource
 from gateway.records import Record
+from gateway.shared import SharedState
 
 __all__ = ["DefinitionSet", "Loaders"]
 
@@ -99,12 +99,12 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
         self,
         api: NodestashAPI,
         definitions: _RecordLoader,
-        cache: TTLCache[DefinitionSet] | None,
+        state: SharedState | None,
     ) -> None:
         super().__init__(loop=asyncio.get_running_loop())
         self.api = api
         self.definitions = definitions
-        self.shared = cache
+        self.state = state
 
     async def batch_load_fn(self, entity_types: Sequence[str]) -> list[Any]:
         results = await asyncio.gather(
@@ -115,27 +115,26 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
 
     async def _fetch(self, entity_type: str) -> DefinitionSet:
         owner = self.api.caller.key
-        cached = (
-            self.shared.get(owner, entity_type) if self.shared is not None else None
-        )
-        if cached is not None:
-            self.definitions.prime_many(cached.definitions)
-            return cached
-        found = await self._read_all(entity_type)
-        if self.shared is not None:
-            self.shared.put(owner, entity_type, found)
-        return found
+        records = None
+        if self.state is not None:
+            records = await self.state.definitions(owner, entity_type)
+        if records is None:
+            records = await self._read_all(entity_type)
+            if self.state is not None:
+                await self.state.store_definitions(owner, entity_type, records)
+        self.definitions.prime_many(records)
+        return DefinitionSet(entity_type, tuple(records))
 
-    def forget(self, entity_type: str | None = None) -> None:
-        """Drop definitions after a change, here and in the shared cache."""
+    async def forget(self, entity_type: str | None = None) -> None:
+        """Drop definitions after a change, here and in the shared state."""
         if entity_type is None:
             self.clear_all()
         else:
             self.clear(entity_type)
-        if self.shared is not None:
-            self.shared.drop(self.api.caller.key, entity_type)
+        if self.state is not None:
+            await self.state.drop_definitions(self.api.caller.key, entity_type)
 
-    async def _read_all(self, entity_type: str) -> DefinitionSet:
+    async def _read_all(self, entity_type: str) -> list[Record]:
         params = {"entity_type": entity_type, "limit": str(_MAX_PAGE)}
         records: list[Record] = []
         while True:
@@ -144,8 +143,7 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
             if not page.has_more or page.next_cursor is None:
                 break
             params = {**params, "cursor": page.next_cursor}
-        self.definitions.prime_many(records)
-        return DefinitionSet(entity_type, tuple(records))
+        return records
 
 
 class Loaders:
@@ -154,14 +152,12 @@ class Loaders:
     def __init__(
         self,
         api: NodestashAPI,
-        definitions_cache: TTLCache[DefinitionSet] | None = None,
+        state: SharedState | None = None,
     ) -> None:
         self.companies = _RecordLoader(api, api.companies)
         self.contacts = _ContactLoader(api, self.companies)
         self.definitions = _RecordLoader(api, api.definitions)
-        self.definition_sets = _DefinitionSetLoader(
-            api, self.definitions, definitions_cache
-        )
+        self.definition_sets = _DefinitionSetLoader(api, self.definitions, state)
 
     def prefetch_definitions(self, entity_type: str) -> None:
         """Start loading an entity type's definitions without waiting for them.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["GatewaySettings", "Limits"]
 
@@ -32,7 +33,9 @@ class GatewaySettings(BaseSettings):
     case, prefixed ``GATEWAY_`` (``upstream_url`` from ``GATEWAY_UPSTREAM_URL``).
     """
 
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="GATEWAY_", extra="ignore", populate_by_name=True
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -50,6 +53,13 @@ class GatewaySettings(BaseSettings):
     breaker_cooldown: float = Field(default=10.0, gt=0)
     operation_timeout: float = Field(default=30.0, gt=0)
     definitions_ttl: float = Field(default=30.0, ge=0)
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GATEWAY_REDIS_URL", "REDIS_URL"),
+    )
+    trusted_documents: Path | None = None
+    server_api_key: SecretStr | None = None
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     production: bool = False
     graphiql: bool = True
     graphiql_api_key: str | None = None
@@ -76,6 +86,13 @@ class GatewaySettings(BaseSettings):
     @property
     def serves_graphiql(self) -> bool:
         return self.graphiql and not self.production
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @field_validator("upstream_url")
     @classmethod

@@ -29,8 +29,9 @@ from gateway.errors import (
     UpstreamUnavailable,
     UpstreamValidationError,
 )
-from gateway.resilience import CircuitBreaker, Pacers, RetryPolicy
+from gateway.resilience import CircuitBreaker, RetryPolicy
 from gateway.settings import GatewaySettings
+from gateway.shared import LocalState, SharedState
 
 __all__ = ["Caller", "CircuitOpen", "UpstreamClient"]
 
@@ -128,6 +129,7 @@ class UpstreamClient:
         concurrency: int = 50,
         retry: RetryPolicy | None = None,
         breaker: CircuitBreaker | None = None,
+        state: SharedState | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
@@ -145,13 +147,14 @@ class UpstreamClient:
         self._gates: dict[str, _Gate] = {}
         self._retry = retry or RetryPolicy()
         self._breaker = breaker or CircuitBreaker()
-        self._pacers = Pacers()
+        self._state: SharedState = state or LocalState(definitions_ttl=0)
 
     @classmethod
     def from_settings(
         cls,
         settings: GatewaySettings,
         transport: httpx.AsyncBaseTransport | None = None,
+        state: SharedState | None = None,
     ) -> UpstreamClient:
         return cls(
             base_url=settings.upstream_url,
@@ -169,6 +172,7 @@ class UpstreamClient:
                 threshold=settings.breaker_threshold,
                 cooldown=settings.breaker_cooldown,
             ),
+            state=state,
             transport=transport,
         )
 
@@ -232,7 +236,7 @@ class UpstreamClient:
                 method=call.method,
                 path=call.path,
             )
-        await self._pacers.get(caller.key).acquire(deadline=caller.deadline)
+        await self._state.acquire_call(caller.key, deadline=caller.deadline)
         timeout = self._time_left(caller, call.method, call.path)
         caller.calls += 1
         started = time.perf_counter()
@@ -240,7 +244,7 @@ class UpstreamClient:
         try:
             response = await self._send(caller, call, timeout)
             status = response.status_code
-            self._pacers.get(caller.key).observe(response.headers)
+            await self._state.observe_limits(caller.key, response.headers)
             body = _read(response, method=call.method, path=call.path)
         except UpstreamError as error:
             status = error.status or error.code

@@ -139,7 +139,7 @@ class Mutation:
         self, info: Info, input: CreateCustomFieldDefinitionInput
     ) -> CreateCustomFieldDefinitionPayload | None:
         record = await _create(info, info.context.api.definitions, write_body(input))
-        _forget_definitions(info, record)
+        await _forget_definitions(info, record)
         definition = CustomFieldDefinition.from_record(record)
         return CreateCustomFieldDefinitionPayload(custom_field_definition=definition)
 
@@ -149,7 +149,7 @@ class Mutation:
     ) -> UpdateCustomFieldDefinitionPayload | None:
         api = info.context.api
         record = await _update(info, api.definitions, str(id), write_body(input))
-        _forget_definitions(info, record)
+        await _forget_definitions(info, record)
         definition = CustomFieldDefinition.from_record(record)
         return UpdateCustomFieldDefinitionPayload(custom_field_definition=definition)
 
@@ -160,7 +160,7 @@ class Mutation:
         await _delete(info, info.context.api.definitions, str(id))
         loaders = info.context.loaders
         loaders.definitions.clear(str(id))
-        loaders.definition_sets.forget()
+        await loaders.definition_sets.forget()
         return DeleteCustomFieldDefinitionPayload(deleted_id=id)
 
     @strawberry.mutation(description="Merges values into one record's custom fields.")
@@ -228,10 +228,10 @@ async def _delete(info: Info, resource: Resource, record_id: str) -> None:
         await info.context.api.delete(resource, record_id)
 
 
-def _forget_definitions(info: Info, record: Record) -> None:
+async def _forget_definitions(info: Info, record: Record) -> None:
     loaders = info.context.loaders
     loaders.definitions.replace(record)
-    loaders.definition_sets.forget(record["entity_type"])
+    await loaders.definition_sets.forget(record["entity_type"])
 
 
 @contextmanager

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from sandbox import OTHER_API_KEY
+from sandbox import DEMO_API_KEY, OTHER_API_KEY
 from tests.conftest import Gateway
 
 FIELDS = "{ contacts(first: 5) { nodes { customFields { slug } } } }"
 DEFINITIONS = "GET /v1/custom-fields"
 
 
-async def _definition_calls(gateway: Gateway, query: str, **kw: str) -> int:
+async def _definition_calls(
+    gateway: Gateway, query: str, key: str = DEMO_API_KEY
+) -> int:
     await gateway.reset_calls()
-    response = await gateway.post(query, **kw)
+    response = await gateway.post(query, key=key)
     assert "errors" not in response.json(), response.json()
     return (await gateway.calls()).get(DEFINITIONS, 0)
 

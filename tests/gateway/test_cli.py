@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -42,7 +43,7 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_listening(port: int, process: subprocess.Popen[str]) -> None:
+def _wait_until_listening(port: int, process: subprocess.Popen[Any]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[0]
