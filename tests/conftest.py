@@ -27,7 +27,7 @@ UPSTREAM = "http://sandbox.test/v1"
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings come from the test, never from the machine's environment."""
     for name in list(os.environ):
-        if name.startswith(("GATEWAY_", "SANDBOX_")):
+        if name.startswith(("GATEWAY_", "SANDBOX_")) or name == "REDIS_URL":
             monkeypatch.delenv(name)
 
 

@@ -25,8 +25,8 @@ AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Redis from REDIS_URL (CI starts one), else a server of our own."""
-    if url := os.environ.get("REDIS_URL"):
+    """Redis from TEST_REDIS_URL (CI starts one), else a server of our own."""
+    if url := os.environ.get("TEST_REDIS_URL"):
         yield url
         return
     binary = shutil.which("redis-server")
