@@ -20,7 +20,7 @@ from gateway.nodestash import NodestashAPI, Resource
 from gateway.records import Record
 from gateway.shared import SharedState
 
-__all__ = ["DefinitionSet", "Loaders"]
+__all__ = ["DefinitionSet", "Loaders", "RecordLoader"]
 
 _MAX_PAGE = 100
 
@@ -38,7 +38,7 @@ class DefinitionSet:
         object.__setattr__(self, "by_slug", by_slug)
 
 
-class _RecordLoader(DataLoader[str, Record | None]):
+class RecordLoader(DataLoader[str, Record | None]):
     """Loads records of one resource by id; a missing id loads as None."""
 
     def __init__(self, api: NodestashAPI, resource: Resource) -> None:
@@ -65,14 +65,14 @@ class _RecordLoader(DataLoader[str, Record | None]):
         self.clear(record["id"]).prime(record["id"], record)
 
 
-class _ContactLoader(_RecordLoader):
+class _ContactLoader(RecordLoader):
     """Contacts by id; ids asked for with their company use ``include=company``.
 
     ``include=company`` is only offered on single-contact reads, so it costs
     nothing extra and saves the company call (nodestash-api.md §10.4).
     """
 
-    def __init__(self, api: NodestashAPI, companies: _RecordLoader) -> None:
+    def __init__(self, api: NodestashAPI, companies: RecordLoader) -> None:
         super().__init__(api, api.contacts)
         self.companies = companies
         self.with_company: set[str] = set()
@@ -98,7 +98,7 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
     def __init__(
         self,
         api: NodestashAPI,
-        definitions: _RecordLoader,
+        definitions: RecordLoader,
         state: SharedState | None,
     ) -> None:
         super().__init__(loop=asyncio.get_running_loop())
@@ -154,9 +154,9 @@ class Loaders:
         api: NodestashAPI,
         state: SharedState | None = None,
     ) -> None:
-        self.companies = _RecordLoader(api, api.companies)
+        self.companies = RecordLoader(api, api.companies)
         self.contacts = _ContactLoader(api, self.companies)
-        self.definitions = _RecordLoader(api, api.definitions)
+        self.definitions = RecordLoader(api, api.definitions)
         self.definition_sets = _DefinitionSetLoader(api, self.definitions, state)
 
     def prefetch_definitions(self, entity_type: str) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Callable
+from typing import Self, TypeVar
 
 import strawberry
 
 from gateway.context import GatewayContext
+from gateway.loaders import RecordLoader
+from gateway.nodestash import Resource
 from gateway.records import Record
 from schema.custom_fields import CustomFieldValue, typed_value, typed_values
 from schema.node import Node
@@ -23,6 +26,7 @@ __all__ = [
 ]
 
 Info = strawberry.Info[GatewayContext, None]
+N = TypeVar("N")
 
 
 @strawberry.type(description="A person in the CRM.")
@@ -127,13 +131,16 @@ async def contact_connection(
 ) -> Connection[Contact]:
     """A page of contacts; definitions load alongside when the page needs them."""
     context = info.context
-    if selects(info.selected_fields, _CUSTOM_FIELDS, under=_NODES):
-        context.loaders.prefetch_definitions("contact")
-    api = context.api
-    window = await read_window(api, api.contacts, params, first=first, after=after)
-    records = [record for record, _ in window.records]
-    context.loaders.contacts.prime_many(records)
-    return window.connection([Contact.from_record(r) for r in records])
+    return await _connection(
+        info,
+        entity_type="contact",
+        resource=context.api.contacts,
+        loader=context.loaders.contacts,
+        build=Contact.from_record,
+        params=params,
+        first=first,
+        after=after,
+    )
 
 
 async def company_connection(
@@ -141,10 +148,33 @@ async def company_connection(
 ) -> Connection[Company]:
     """A page of companies; definitions load alongside when the page needs them."""
     context = info.context
+    return await _connection(
+        info,
+        entity_type="company",
+        resource=context.api.companies,
+        loader=context.loaders.companies,
+        build=Company.from_record,
+        params=params,
+        first=first,
+        after=after,
+    )
+
+
+async def _connection(
+    info: Info,
+    *,
+    entity_type: str,
+    resource: Resource,
+    loader: RecordLoader,
+    build: Callable[[Record], N],
+    params: dict[str, str],
+    first: int | None,
+    after: str | None,
+) -> Connection[N]:
+    context = info.context
     if selects(info.selected_fields, _CUSTOM_FIELDS, under=_NODES):
-        context.loaders.prefetch_definitions("company")
-    api = context.api
-    window = await read_window(api, api.companies, params, first=first, after=after)
+        context.loaders.prefetch_definitions(entity_type)
+    window = await read_window(context.api, resource, params, first=first, after=after)
     records = [record for record, _ in window.records]
-    context.loaders.companies.prime_many(records)
-    return window.connection([Company.from_record(r) for r in records])
+    loader.prime_many(records)
+    return window.connection([build(record) for record in records])
