@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import FastAPI
@@ -16,12 +17,15 @@ from fastapi.staticfiles import StaticFiles
 from gateway.documents import Preparer
 from gateway.http import GraphQLEndpoint
 from gateway.logs import configure_logging
-from gateway.observability import RequestIdMiddleware
+from gateway.observability import RequestIdMiddleware, install_observability
 from gateway.persisted import load_manifest
 from gateway.settings import GatewaySettings
 from gateway.shared import LocalState, SharedState
 from gateway.upstream import UpstreamClient
 from schema import build_schema
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 __all__ = ["EXAMPLE_QUERY", "app_from_environment", "create_app"]
 
@@ -89,7 +93,7 @@ def _shared_state(settings: GatewaySettings) -> SharedState:
 def app_from_environment() -> FastAPI:
     """The app as a worker process builds it: settings from the environment."""
     settings = GatewaySettings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return create_app(settings)
 
 
@@ -97,6 +101,7 @@ def create_app(
     settings: GatewaySettings,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    span_exporter: SpanExporter | None = None,
 ) -> FastAPI:
     """Build the gateway app.
 
@@ -104,6 +109,8 @@ def create_app(
         settings: the gateway's settings.
         transport: an httpx transport for the upstream client; tests pass one
             that reaches the sandbox in-process or misbehaves on purpose.
+        span_exporter: where spans go when ``settings.tracing`` is on; tests
+            pass an in-memory one (by default ``OTEL_TRACES_EXPORTER`` says).
     """
 
     @asynccontextmanager
@@ -164,6 +171,9 @@ def create_app(
             max_age=600,
         )
     app.add_middleware(RequestIdMiddleware)
+    install_observability(
+        app, settings, transport=transport, span_exporter=span_exporter
+    )
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

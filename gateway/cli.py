@@ -63,7 +63,7 @@ def _serve(args: argparse.Namespace, settings: GatewaySettings | None = None) ->
     settings = settings or GatewaySettings()
     if workers is not None:
         settings = settings.model_copy(update={"workers": workers})
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     logger.info("gateway on http://%s:%d/graphql", settings.host, settings.port)
     logger.info("upstream %s, %d worker(s)", settings.upstream_url, settings.workers)
     options: dict[str, Any] = {

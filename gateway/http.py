@@ -34,6 +34,7 @@ from starlette.responses import HTMLResponse, Response
 from gateway.context import GatewayContext
 from gateway.documents import OperationLimitExceeded, Prepared, Preparer
 from gateway.graphql_errors import classify
+from gateway.metrics import observe_refused
 from gateway.persisted import PersistedDocuments, PersistedQueryError
 from gateway.settings import GatewaySettings
 from gateway.shared import SharedState
@@ -354,6 +355,7 @@ def _respond(
 
 
 def _log_refusal(request: Request, refusal: _Refusal, started: float) -> None:
+    observe_refused(f"HTTP_{refusal.status}", started)
     logger.info(
         "operation refused status=%d ms=%.1f request_id=%s: %s",
         refusal.status,
@@ -367,6 +369,7 @@ def _log_refused_operation(
     request: Request, errors: tuple[GraphQLError, ...], started: float
 ) -> None:
     codes = ",".join(str((e.extensions or {}).get("code")) for e in errors)
+    observe_refused(codes.split(",")[0], started)
     logger.info(
         "operation refused codes=%s ms=%.1f upstream_calls=0 request_id=%s",
         codes,

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
+from gateway.metrics import observe_batch
 from gateway.nodestash import NodestashAPI, Resource
 from gateway.records import Record
 from gateway.shared import SharedState
@@ -49,6 +50,7 @@ class RecordLoader(DataLoader[str, Record | None]):
     # Each result is a record, None, or that key's own exception (aiodataloader
     # rejects just that key), which its annotations cannot say: hence Any.
     async def batch_load_fn(self, ids: Sequence[str]) -> list[Any]:
+        observe_batch(self.resource.path.strip("/"), len(ids))
         results = await asyncio.gather(
             *(self._fetch(record_id) for record_id in ids), return_exceptions=True
         )
@@ -107,6 +109,7 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
         self.state = state
 
     async def batch_load_fn(self, entity_types: Sequence[str]) -> list[Any]:
+        observe_batch("definition-sets", len(entity_types))
         results = await asyncio.gather(
             *(self._fetch(entity_type) for entity_type in entity_types),
             return_exceptions=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -64,6 +65,16 @@ class GatewaySettings(BaseSettings):
     graphiql: bool = True
     graphiql_api_key: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    ready_timeout: float = Field(default=2.0, gt=0)
+    metrics: bool = True
+    prometheus_multiproc_dir: str | None = Field(
+        default=None, validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR")
+    )
+    tracing: bool = False
+    otel_traces_exporter: Literal["otlp", "console", "none"] = Field(
+        default="otlp", validation_alias=AliasChoices("OTEL_TRACES_EXPORTER")
+    )
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     max_tokens: int = Field(default=10_000, ge=100)
     max_depth: int = Field(default=15, ge=2)
@@ -92,6 +103,15 @@ class GatewaySettings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("tracing")
+    @classmethod
+    def _tracing_needs_extra(cls, value: bool) -> bool:
+        if value and importlib.util.find_spec("opentelemetry.sdk") is None:
+            raise ValueError(
+                "needs the tracing extra: pip install 'nodestash-gateway[tracing]'"
+            )
         return value
 
     @field_validator("upstream_url")

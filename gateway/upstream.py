@@ -29,9 +29,11 @@ from gateway.errors import (
     UpstreamUnavailable,
     UpstreamValidationError,
 )
+from gateway.metrics import observe_upstream_call
 from gateway.resilience import CircuitBreaker, RetryPolicy
 from gateway.settings import GatewaySettings
 from gateway.shared import LocalState, SharedState
+from gateway.tracing import ACTIVE
 
 __all__ = ["Caller", "CircuitOpen", "UpstreamClient"]
 
@@ -319,6 +321,8 @@ class UpstreamClient:
             headers["Content-Type"] = "application/json"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
+        if (spans := ACTIVE.get()) is not None:
+            spans.inject(headers)
         return headers
 
     @asynccontextmanager
@@ -422,13 +426,30 @@ def _retry_after(response: httpx.Response, error: Mapping[str, Any]) -> float | 
 def _log_call(
     caller: Caller, call: _Call, status: int | str, started: float, attempt: int
 ) -> None:
-    elapsed_ms = (time.perf_counter() - started) * 1000
+    seconds = time.perf_counter() - started
+    fields = {
+        "method": call.method,
+        "path": call.path,
+        "status": status,
+        "ms": round(seconds * 1000, 1),
+        "attempt": attempt + 1,
+        "request_id": caller.request_id,
+    }
     logger.info(
-        "upstream %s %s status=%s ms=%.1f attempt=%d request_id=%s",
-        call.method,
-        call.path,
-        status,
-        elapsed_ms,
-        attempt + 1,
-        caller.request_id,
+        "upstream %(method)s %(path)s status=%(status)s ms=%(ms).1f "
+        "attempt=%(attempt)d request_id=%(request_id)s",
+        fields,
+        extra=fields,
     )
+    observe_upstream_call(
+        method=call.method, path=call.path, status=status, seconds=seconds
+    )
+    if (spans := ACTIVE.get()) is not None:
+        spans.record_call(
+            method=call.method,
+            path=call.path,
+            headers=call.headers,
+            status=status,
+            seconds=seconds,
+            attempt=attempt,
+        )
