@@ -51,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="the sandbox with demo data, and the gateway in front of it"
     )
     demo.set_defaults(command=_demo)
+    seed = commands.add_parser(
+        "seed", help="write the sandbox's demo data into a new SQLite file"
+    )
+    seed.add_argument("--database", required=True, metavar="FILE")
+    seed.add_argument(
+        "--contacts", type=int, metavar="N", help="demo contacts (default 240)"
+    )
+    seed.set_defaults(command=_seed)
     sdl = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     sdl.set_defaults(command=_schema)
     return parser
@@ -151,6 +159,15 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from sandbox.__main__ import main as sandbox_main
+
+    argv = ["seed", "--database", args.database]
+    if args.contacts is not None:
+        argv += ["--contacts", str(args.contacts)]
+    return sandbox_main(argv)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -27,13 +27,24 @@ def test_schema_command_prints_sdl(capsys: pytest.CaptureFixture[str]) -> None:
     assert printed == (ROOT / "schema.graphql").read_text(encoding="utf-8")
 
 
+def test_seed_command_writes_a_new_file(tmp_path: Path) -> None:
+    database = tmp_path / "demo.sqlite3"
+
+    first = main(["seed", "--database", str(database), "--contacts", "30"])
+    again = main(["seed", "--database", str(database)])
+
+    assert first == 0 and database.stat().st_size > 0
+    assert again == 1
+
+
 def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
 
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    assert all(command in out for command in ("serve", "sandbox", "demo", "schema"))
+    commands = ("serve", "sandbox", "seed", "demo", "schema")
+    assert all(command in out for command in commands)
 
 
 def _free_port() -> int:
