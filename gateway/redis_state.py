@@ -33,22 +33,23 @@ T = TypeVar("T")
 _DOCUMENT_TTL = 7 * 24 * 3600
 _ENTITY_TYPES = ("contact", "company", "deal", "activity")
 
-# One-second sliding window of calls, timed by the Redis server's clock so
-# every process agrees. Answers 0 when the call may go now (and records it),
-# else the milliseconds until the window has room.
+# One-second sliding window of calls (plus a tenth of a second for network
+# jitter), timed by the Redis server's clock so every process agrees. Answers
+# 0 when the call may go now (and records it), else the milliseconds until
+# the window has room.
 _ACQUIRE = """
 local limit = tonumber(redis.call('GET', KEYS[2]))
 if not limit then return 0 end
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms - 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms - 1100)
 if redis.call('ZCARD', KEYS[1]) < limit then
   redis.call('ZADD', KEYS[1], now_ms, ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], 2000)
+  redis.call('PEXPIRE', KEYS[1], 2200)
   return 0
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + 1000 - now_ms)
+return math.max(1, tonumber(oldest[2]) + 1100 - now_ms)
 """
 
 

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from sandbox.app import create_app
-from sandbox.seed import DEMO_API_KEY, OTHER_API_KEY
+from sandbox.seed import (
+    CONTACTS_ONLY_API_KEY,
+    DEMO_API_KEY,
+    OTHER_API_KEY,
+    READ_ONLY_API_KEY,
+)
 from sandbox.settings import SandboxSettings
 
-__all__ = ["DEMO_API_KEY", "OTHER_API_KEY", "SandboxSettings", "create_app"]
+__all__ = [
+    "CONTACTS_ONLY_API_KEY",
+    "DEMO_API_KEY",
+    "OTHER_API_KEY",
+    "READ_ONLY_API_KEY",
+    "SandboxSettings",
+    "create_app",
+]

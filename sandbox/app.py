@@ -2,7 +2,9 @@
 
 `create_app` opens and seeds the store itself (not in a lifespan hook), so an
 app driven through `httpx.ASGITransport` is ready at once. Routes live under
-`/v1`, like `https://api.nodestash.io/v1`. Unknown routes, wrong methods and
+`/v1`, like `https://api.nodestash.io/v1`; `/openapi.json` describes them.
+Requests pass, outermost first, through request tracking, rate limiting and
+fault injection before they reach a route. Unknown routes, wrong methods and
 framework-level validation failures all answer in the nodestash error
 envelope; a wrong method is 405 `METHOD_NOT_ALLOWED` with an `Allow` header.
 Trailing slashes are not redirected: `/v1/contacts/` is an unknown route.
@@ -15,6 +17,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 import uvicorn
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -28,8 +31,21 @@ from sandbox.context import SandboxState
 from sandbox.database import Store
 from sandbox.envelopes import render_error
 from sandbox.errors import ApiError, MethodNotAllowed, NotFound, ValidationFailed
+from sandbox.fault_injection import FaultInjection
+from sandbox.fault_rules import route_problems
+from sandbox.faults import FaultSet
+from sandbox.idempotency import IdempotencyStore
 from sandbox.middleware import RequestTracking
-from sandbox.seed import DEMO_API_KEY, OTHER_API_KEY, prepare_store
+from sandbox.openapi import openapi_document
+from sandbox.rate_limits import RateLimiter, RateLimiting
+from sandbox.routing import api_route_keys
+from sandbox.seed import (
+    CONTACTS_ONLY_API_KEY,
+    DEMO_API_KEY,
+    OTHER_API_KEY,
+    READ_ONLY_API_KEY,
+    prepare_store,
+)
 from sandbox.settings import SandboxSettings
 from sandbox.stats import RequestCounter
 from sandbox.types import FieldError
@@ -40,11 +56,13 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(settings: SandboxSettings | None = None) -> FastAPI:
-    """A ready sandbox app with its own store, seeded as `settings` say."""
-    settings = settings or SandboxSettings()
-    store = Store.open(settings.database)
-    prepare_store(store, seed=settings.seed)
+    """A ready sandbox app with its own store, seeded as `settings` say.
 
+    Raises:
+        ValueError: a start-up fault rule names a route the API lacks.
+    """
+    settings = settings or SandboxSettings()
+    _check_fault_routes(settings)
     app = FastAPI(
         title="nodestash sandbox",
         lifespan=_close_store_on_shutdown,
@@ -53,13 +71,43 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    counter = RequestCounter()
-    app.state.sandbox = SandboxState(settings=settings, store=store, counter=counter)
+    app.state.sandbox = state = _new_state(settings)
     app.include_router(routes.router)
     app.include_router(admin.router)
+    app.add_api_route("/openapi.json", _openapi, include_in_schema=False)
     _install_error_handlers(app)
-    app.add_middleware(RequestTracking, counter=counter)
+    app.add_middleware(FaultInjection, faults=state.faults)
+    app.add_middleware(RateLimiting, store=state.store, limiter=state.limiter)
+    app.add_middleware(
+        RequestTracking, counter=state.counter, routes=routes.router.routes
+    )
     return app
+
+
+def _check_fault_routes(settings: SandboxSettings) -> None:
+    known = api_route_keys(routes.router.routes)
+    problems = route_problems(settings.faults, known=known)
+    if problems:
+        raise ValueError("; ".join(f"{p.field}: {p.message}" for p in problems))
+
+
+def _new_state(settings: SandboxSettings) -> SandboxState:
+    """A seeded store and the fresh in-memory parts around it."""
+    store = Store.open(settings.database)
+    prepare_store(store, seed=settings.seed)
+    ttl = settings.idempotency_ttl_seconds
+    return SandboxState(
+        settings=settings,
+        store=store,
+        counter=RequestCounter(),
+        faults=FaultSet(settings.faults.rules),
+        limiter=RateLimiter(enforce=settings.rate_limits),
+        idempotency=IdempotencyStore(store, ttl_seconds=ttl),
+    )
+
+
+async def _openapi() -> Response:
+    return Response(orjson.dumps(openapi_document()), media_type="application/json")
 
 
 @asynccontextmanager
@@ -125,4 +173,6 @@ def serve(settings: SandboxSettings) -> None:
     logger.info("nodestash sandbox listening at %s", settings.base_url)
     logger.info("Demo workspace API key: %s", DEMO_API_KEY)
     logger.info("Second workspace API key: %s", OTHER_API_KEY)
+    logger.info("Demo read-only API key: %s", READ_ONLY_API_KEY)
+    logger.info("Demo contacts-only API key: %s", CONTACTS_ONLY_API_KEY)
     server.run()

@@ -6,7 +6,9 @@ Sandbox choices where the docs are silent:
 - Domain uniqueness ignores case; `null` domains never clash. A domain is
   any string of at most 255 characters.
 - Checks run in this order: path id (404), body (400), domain uniqueness
-  (409). A PATCH that sends at least one field bumps `updated_at`.
+  (409). A PATCH that sends at least one field bumps `updated_at`. As for
+  contacts, the uniqueness check, the `custom_fields` merge and the write
+  share one transaction.
 - `include` takes `contacts`, `contact_count` or both, comma-separated.
   `contacts` embeds at most 100 contact attribute objects, newest first
   (page through `GET /contacts?company_id=...` for more).
@@ -73,9 +75,7 @@ def _ensure_domain_free(
         )
 
 
-def _read_body(
-    workspace: Workspace, raw_body: bytes, *, company_id: str, creating: bool
-) -> JsonObject:
+def _read_body(workspace: Workspace, raw_body: bytes, *, creating: bool) -> JsonObject:
     values = read_entity_body(
         workspace,
         raw_body,
@@ -84,7 +84,6 @@ def _read_body(
         required=("name",) if creating else (),
     )
     if "domain" in values:
-        _ensure_domain_free(workspace, values["domain"], company_id=company_id)
         domain = values["domain"]
         values["domain_key"] = fold(domain) if isinstance(domain, str) else None
     return values
@@ -92,12 +91,13 @@ def _read_body(
 
 def create_company(workspace: Workspace, raw_body: bytes) -> JsonObject:
     company_id = new_id("co_")
-    values = _read_body(workspace, raw_body, company_id=company_id, creating=True)
+    values = _read_body(workspace, raw_body, creating=True)
 
     now = now_timestamp()
     row = _EMPTY | values | {"custom_fields": stored_custom_fields(None, values)}
     row |= {"id": company_id, "created_at": now, "updated_at": now}
     with transaction(workspace.db):
+        _ensure_domain_free(workspace, values.get("domain"), company_id=company_id)
         COMPANIES.insert(workspace, row)
     return get_company(workspace, company_id, query={})
 
@@ -105,13 +105,15 @@ def create_company(workspace: Workspace, raw_body: bytes) -> JsonObject:
 def update_company(
     workspace: Workspace, company_id: str, *, raw_body: bytes
 ) -> JsonObject:
-    current = COMPANIES.require(workspace, company_id)
-    values = _read_body(workspace, raw_body, company_id=company_id, creating=False)
+    COMPANIES.require(workspace, company_id)
+    values = _read_body(workspace, raw_body, creating=False)
 
-    if "custom_fields" in values:
-        values["custom_fields"] = stored_custom_fields(current, values)
     if values:
         with transaction(workspace.db):
+            current = COMPANIES.require(workspace, company_id)
+            _ensure_domain_free(workspace, values.get("domain"), company_id=company_id)
+            if "custom_fields" in values:
+                values["custom_fields"] = stored_custom_fields(current, values)
             changes = values | {"updated_at": now_timestamp()}
             COMPANIES.update(workspace, company_id, values=changes)
     return get_company(workspace, company_id, query={})

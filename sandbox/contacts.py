@@ -7,7 +7,10 @@ Sandbox choices where the docs are silent:
   contact.
 - Email uniqueness ignores case; `null` emails never clash.
 - Checks run in this order: path id (404), body (400), `company_id` (422),
-  email uniqueness (409).
+  email uniqueness (409). The uniqueness check and the write share one
+  transaction, and a PATCH merges `custom_fields` into the map as stored
+  at that moment, so concurrent writers (other processes on the same file
+  included) never create duplicates or lose each other's changes.
 - A PATCH that sends at least one field bumps `updated_at`, even when the
   values are unchanged; an empty PATCH changes nothing.
 - `include=company` embeds the company's attributes object, or `null`.
@@ -81,7 +84,7 @@ def _ensure_email_free(
         )
 
 
-def _read_body(workspace: Workspace, raw_body: bytes, *, contact_id: str) -> JsonObject:
+def _read_body(workspace: Workspace, raw_body: bytes) -> JsonObject:
     values = read_entity_body(
         workspace, raw_body, checkers=_FIELDS, entity_type="contact"
     )
@@ -89,19 +92,19 @@ def _read_body(workspace: Workspace, raw_body: bytes, *, contact_id: str) -> Jso
         _ensure_company_exists(workspace, values["company_id"])
     if "email" in values:
         address = values["email"]
-        _ensure_email_free(workspace, address, contact_id=contact_id)
         values["email_key"] = fold(address) if isinstance(address, str) else None
     return values
 
 
 def create_contact(workspace: Workspace, raw_body: bytes) -> JsonObject:
     contact_id = new_id("ct_")
-    values = _read_body(workspace, raw_body, contact_id=contact_id)
+    values = _read_body(workspace, raw_body)
 
     now = now_timestamp()
     row = _EMPTY | values | {"custom_fields": stored_custom_fields(None, values)}
     row |= {"id": contact_id, "created_at": now, "updated_at": now}
     with transaction(workspace.db):
+        _ensure_email_free(workspace, values.get("email"), contact_id=contact_id)
         CONTACTS.insert(workspace, row)
     return get_contact(workspace, contact_id, query={})
 
@@ -109,13 +112,15 @@ def create_contact(workspace: Workspace, raw_body: bytes) -> JsonObject:
 def update_contact(
     workspace: Workspace, contact_id: str, *, raw_body: bytes
 ) -> JsonObject:
-    current = CONTACTS.require(workspace, contact_id)
-    values = _read_body(workspace, raw_body, contact_id=contact_id)
+    CONTACTS.require(workspace, contact_id)
+    values = _read_body(workspace, raw_body)
 
-    if "custom_fields" in values:
-        values["custom_fields"] = stored_custom_fields(current, values)
     if values:
         with transaction(workspace.db):
+            current = CONTACTS.require(workspace, contact_id)
+            _ensure_email_free(workspace, values.get("email"), contact_id=contact_id)
+            if "custom_fields" in values:
+                values["custom_fields"] = stored_custom_fields(current, values)
             changes = values | {"updated_at": now_timestamp()}
             CONTACTS.update(workspace, contact_id, values=changes)
     return get_contact(workspace, contact_id, query={})

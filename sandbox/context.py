@@ -11,8 +11,12 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from sandbox.credentials import api_key_of
 from sandbox.database import Store
 from sandbox.errors import InvalidApiKey, MissingAuth
+from sandbox.faults import FaultSet
+from sandbox.idempotency import IdempotencyStore
+from sandbox.rate_limits import RateLimiter
 from sandbox.settings import SandboxSettings
 from sandbox.stats import RequestCounter
 from sandbox.tables import Workspace
@@ -27,6 +31,9 @@ class SandboxState:
     settings: SandboxSettings
     store: Store
     counter: RequestCounter
+    faults: FaultSet
+    limiter: RateLimiter
+    idempotency: IdempotencyStore
 
 
 def sandbox_state(request: Request) -> SandboxState:
@@ -37,13 +44,12 @@ def sandbox_state(request: Request) -> SandboxState:
 
 
 async def current_workspace(request: Request) -> Workspace:
-    """The workspace of the request's API key, or 401."""
+    """The workspace of the request's API key, with the key's scopes, or 401."""
     header = request.headers.get("authorization", "").strip()
     if not header:
         raise MissingAuth()
-    scheme, _, api_key = header.partition(" ")
     store = sandbox_state(request).store
-    workspace_id = store.workspace_for_key(api_key.strip())
-    if scheme.lower() != "bearer" or workspace_id is None:
+    granted = api_key_of(store, header)
+    if granted is None:
         raise InvalidApiKey()
-    return Workspace(store.connection, workspace_id)
+    return Workspace(store.connection, granted.workspace_id, granted.scopes)

@@ -213,9 +213,11 @@ def write_values(
     definitions = load_definitions(workspace, entity_type)
     updates = _checked_fields(raw_body, definitions)
 
-    stored = merge_values(_stored_values(row), updates)
+    stored = _stored_values(row)
     if updates:
         with transaction(workspace.db):
+            current = table.require(workspace, entity_id)
+            stored = merge_values(_stored_values(current), updates)
             changes = {"custom_fields": stored, "updated_at": now_timestamp()}
             table.update(workspace, entity_id, values=changes)
     return _value_resources(entity_id, stored=stored, definitions=definitions)

@@ -6,6 +6,10 @@ every request sees a consistent store. Text columns compare in code point
 order (SQLite's BINARY collation); `fold()` is Python's `str.lower`, used for
 case-insensitive filters and uniqueness keys because SQLite's own `lower()`
 only folds ASCII.
+
+A file database runs in WAL mode and waits up to five seconds for another
+connection's lock, so several processes may share one file. A file made by
+an older sandbox gets the columns it lacks when it is opened.
 """
 
 from __future__ import annotations
@@ -13,17 +17,36 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-__all__ = ["Store", "fold", "transaction"]
+import orjson
+
+__all__ = ["ApiKey", "Store", "fold", "transaction"]
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS workspaces (
     id TEXT PRIMARY KEY,
-    name TEXT NOT NULL
+    name TEXT NOT NULL,
+    plan TEXT NOT NULL DEFAULT 'sandbox',
+    daily_limit INTEGER,
+    burst_limit INTEGER
 );
 CREATE TABLE IF NOT EXISTS api_keys (
     key TEXT PRIMARY KEY,
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id)
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+    scopes TEXT NOT NULL DEFAULT '["*"]'
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    workspace_id TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (workspace_id, method, path, key)
 );
 CREATE TABLE IF NOT EXISTS companies (
     id TEXT PRIMARY KEY,
@@ -89,7 +112,24 @@ CREATE INDEX IF NOT EXISTS contacts_company
     ON contacts (workspace_id, company_id, created_at DESC, id);
 CREATE UNIQUE INDEX IF NOT EXISTS definitions_slug
     ON custom_field_definitions (workspace_id, entity_type, slug);
+CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency_keys (created_at);
 """
+
+# Columns added after the first release: (table, column, declaration).
+_ADDED_COLUMNS = (
+    ("workspaces", "plan", "TEXT NOT NULL DEFAULT 'sandbox'"),
+    ("workspaces", "daily_limit", "INTEGER"),
+    ("workspaces", "burst_limit", "INTEGER"),
+    ("api_keys", "scopes", "TEXT NOT NULL DEFAULT '[\"*\"]'"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """What an API key grants: its workspace and its scopes."""
+
+    workspace_id: str
+    scopes: frozenset[str]
 
 
 @contextmanager
@@ -120,18 +160,25 @@ class Store:
         # One connection, used from the event loop thread only; the flag lets
         # the app be built on one thread and served from another.
         connection = sqlite3.connect(
-            database, isolation_level=None, check_same_thread=False
+            database, isolation_level=None, check_same_thread=False, timeout=5.0
         )
         connection.row_factory = sqlite3.Row
         connection.create_function("fold", 1, fold, deterministic=True)
-        connection.executescript(_TABLES + _INDEXES)
+        if database != ":memory:":
+            connection.execute("PRAGMA journal_mode = WAL")
+        connection.executescript(_TABLES)
+        _add_missing_columns(connection)
+        connection.executescript(_INDEXES)
         return cls(connection)
 
-    def workspace_for_key(self, api_key: str) -> str | None:
+    def api_key(self, api_key: str) -> ApiKey | None:
+        """The workspace and scopes of `api_key`, or None for an unknown key."""
         row = self.connection.execute(
-            "SELECT workspace_id FROM api_keys WHERE key = ?", (api_key,)
+            "SELECT workspace_id, scopes FROM api_keys WHERE key = ?", (api_key,)
         ).fetchone()
-        return None if row is None else str(row["workspace_id"])
+        if row is None:
+            return None
+        return ApiKey(str(row["workspace_id"]), frozenset(orjson.loads(row["scopes"])))
 
     def holds_records(self) -> bool:
         """Whether any workspace has a contact, company or definition."""
@@ -144,3 +191,12 @@ class Store:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _add_missing_columns(connection: sqlite3.Connection) -> None:
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {
+            row["name"] for row in connection.execute(f"PRAGMA table_info({table})")
+        }
+        if column not in present:
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

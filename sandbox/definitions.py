@@ -149,12 +149,12 @@ def create_definition(workspace: Workspace, raw_body: bytes) -> JsonObject:
 
     slug = str(values.get("slug") or derive_slug(str(values["name"])))
     entity_type = str(values["entity_type"])
-    _ensure_slug_free(workspace, entity_type=entity_type, slug=slug)
     record_id, now = new_id("cf_"), now_timestamp()
     defaults: JsonObject = {"description": None, "is_required": False}
     row = defaults | {"options": None, "display_order": 0} | values
     row |= {"id": record_id, "slug": slug, "created_at": now, "updated_at": now}
     with transaction(workspace.db):
+        _ensure_slug_free(workspace, entity_type=entity_type, slug=slug)
         DEFINITIONS.insert(workspace, row)
     return get_definition(workspace, record_id)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from sandbox.errors import ApiError
 from sandbox.listing import Page
@@ -18,17 +19,24 @@ from sandbox.types import JsonObject
 
 __all__ = [
     "error_body",
+    "error_response",
     "render_empty",
     "render_error",
     "render_list",
     "render_page",
     "render_resource",
+    "request_id_in",
     "request_id_of",
 ]
 
 
 def request_id_of(request: Request) -> str:
     return str(request.state.request_id)
+
+
+def request_id_in(scope: Scope) -> str:
+    """The request id, for code that sees the ASGI scope rather than a Request."""
+    return str(scope["state"]["request_id"])
 
 
 def _resource(type_name: str, attributes: JsonObject) -> JsonObject:
@@ -83,10 +91,14 @@ def error_body(error: ApiError, request_id: str) -> bytes:
     return orjson.dumps({"error": error.as_json(), "meta": {"request_id": request_id}})
 
 
-def render_error(request: Request, error: ApiError) -> Response:
+def error_response(error: ApiError, request_id: str) -> Response:
     return Response(
-        error_body(error, request_id_of(request)),
+        error_body(error, request_id),
         status_code=error.status_code,
         headers=error.headers,
         media_type="application/json",
     )
+
+
+def render_error(request: Request, error: ApiError) -> Response:
+    return error_response(error, request_id_of(request))

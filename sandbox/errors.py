@@ -9,10 +9,12 @@ the error table (§6.1):
     ├── MissingAuth          401 MISSING_AUTH
     ├── InvalidApiKey        401 INVALID_API_KEY
     ├── InvalidAdminToken    401 INVALID_ADMIN_TOKEN (admin routes only)
+    ├── InsufficientScope    403 INSUFFICIENT_SCOPE
     ├── NotFound             404 NOT_FOUND
     ├── MethodNotAllowed     405 METHOD_NOT_ALLOWED (not in the docs' table)
     ├── Conflict             409 CONFLICT
     ├── Unprocessable        422 UNPROCESSABLE_ENTITY (carries `details`)
+    ├── RateLimited          429 RATE_LIMITED (carries `retry_after`, `upgrade_url`)
     └── InternalError        500 INTERNAL_ERROR
 """
 
@@ -22,15 +24,20 @@ from collections.abc import Sequence
 
 from sandbox.types import FieldError, JsonObject
 
+UPGRADE_URL = "https://nodestash.io/pricing"
+
 __all__ = [
+    "UPGRADE_URL",
     "ApiError",
     "Conflict",
     "InternalError",
     "InvalidAdminToken",
+    "InsufficientScope",
     "InvalidApiKey",
     "MethodNotAllowed",
     "MissingAuth",
     "NotFound",
+    "RateLimited",
     "Unprocessable",
     "ValidationFailed",
 ]
@@ -86,6 +93,12 @@ class InvalidAdminToken(ApiError):
     default_message = "Missing or invalid X-Admin-Token header"
 
 
+class InsufficientScope(ApiError):
+    status_code = 403
+    code = "INSUFFICIENT_SCOPE"
+    default_message = "This API key lacks a scope the request needs"
+
+
 class NotFound(ApiError):
     status_code = 404
     code = "NOT_FOUND"
@@ -108,6 +121,31 @@ class Unprocessable(ApiError):
     status_code = 422
     code = "UNPROCESSABLE_ENTITY"
     default_message = "A referenced resource does not exist"
+
+
+class RateLimited(ApiError):
+    """A 429 whose body also tells when to retry and where to upgrade."""
+
+    status_code = 429
+    code = "RATE_LIMITED"
+    default_message = "Rate limit exceeded"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: int,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        all_headers = {"Retry-After": str(retry_after), **(headers or {})}
+        super().__init__(message, headers=all_headers)
+
+    def as_json(self) -> JsonObject:
+        return super().as_json() | {
+            "retry_after": self.retry_after,
+            "upgrade_url": UPGRADE_URL,
+        }
 
 
 class InternalError(ApiError):

@@ -1,12 +1,15 @@
 """The demo seed: two workspaces, their API keys and deterministic demo data.
 
-The demo workspace (`DEMO_API_KEY`) holds 240 contacts, 24 companies, one
-contact custom field of each of the nine types and two company custom
-fields. The second workspace (`OTHER_API_KEY`) holds a handful of records,
-some with the same emails as demo contacts, to show that workspaces are
-isolated. A fixed random seed, fixed ids and fixed timestamps (contacts one
-minute apart, back from `SEED_EPOCH`) give the same data on every run, so
-the records are generated once per process and reused for every store.
+The demo workspace (`DEMO_API_KEY`) holds 240 contacts (or as many as asked
+for), 24 companies, one contact custom field of each of the nine types and
+two company custom fields. Besides its full-access key it has a read-only
+key (`READ_ONLY_API_KEY`: every `:read` scope) and a contacts-only key
+(`CONTACTS_ONLY_API_KEY`: `contacts:read`, `contacts:write`). The second
+workspace (`OTHER_API_KEY`) holds a handful of records, some with the same
+emails as demo contacts, to show that workspaces are isolated. A fixed
+random seed, fixed ids and fixed timestamps (contacts one minute apart, back
+from `SEED_EPOCH`) give the same data on every run, so the records are
+generated once per process (and size) and reused for every store.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+import orjson
+
 from sandbox import demo_data
 from sandbox.database import Store, fold, transaction
 from sandbox.demo_data import CompanySpec, DefinitionSpec
 from sandbox.identifiers import ALPHABET, ID_LENGTH, format_timestamp
+from sandbox.scopes import ALL_SCOPES, READ_SCOPES
 from sandbox.tables import (
     COMPANIES,
     CONTACTS,
@@ -31,10 +37,13 @@ from sandbox.tables import (
 from sandbox.types import JsonObject
 
 __all__ = [
+    "CONTACTS_ONLY_API_KEY",
     "DEMO_API_KEY",
+    "DEMO_CONTACTS",
     "DEMO_WORKSPACE_ID",
     "OTHER_API_KEY",
     "OTHER_WORKSPACE_ID",
+    "READ_ONLY_API_KEY",
     "SEED_EPOCH",
     "SeedRecord",
     "generate_records",
@@ -44,6 +53,8 @@ __all__ = [
 
 DEMO_API_KEY = "nds_test_demo4Kq8Zr2Lw6Xv1Nb5Tj9Hs3Pa"
 OTHER_API_KEY = "nds_test_othr7Yc3Mf8Qe2Ud6Wg1Ko5Rn4Lz"
+READ_ONLY_API_KEY = "nds_test_read2Hx7Pm4Vc9Qs1Lt6Wd3Ny8Bf"
+CONTACTS_ONLY_API_KEY = "nds_test_cont5Rj1Ga8Tw3Ke6Yb2Zu9Mx4Dh"
 DEMO_WORKSPACE_ID = "ws_demo000000000000000001"
 OTHER_WORKSPACE_ID = "ws_other00000000000000002"
 SEED_EPOCH = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -53,8 +64,14 @@ SeedRecord = tuple[str, Table, JsonObject]
 """A seeded row: workspace id, table and column values."""
 
 _WORKSPACES = (
-    (DEMO_WORKSPACE_ID, "Demo workspace", DEMO_API_KEY),
-    (OTHER_WORKSPACE_ID, "Second workspace", OTHER_API_KEY),
+    (DEMO_WORKSPACE_ID, "Demo workspace"),
+    (OTHER_WORKSPACE_ID, "Second workspace"),
+)
+_API_KEYS = (
+    (DEMO_API_KEY, DEMO_WORKSPACE_ID, ALL_SCOPES),
+    (OTHER_API_KEY, OTHER_WORKSPACE_ID, ALL_SCOPES),
+    (READ_ONLY_API_KEY, DEMO_WORKSPACE_ID, READ_SCOPES),
+    (CONTACTS_ONLY_API_KEY, DEMO_WORKSPACE_ID, ("contacts:read", "contacts:write")),
 )
 
 
@@ -67,18 +84,18 @@ def prepare_store(store: Store, *, seed: bool) -> None:
             _install_workspaces(store)
 
 
-def seed_store(store: Store) -> None:
+def seed_store(store: Store, *, contacts: int = DEMO_CONTACTS) -> None:
     """Load both workspaces, their keys and all demo records."""
     with transaction(store.connection):
         _install_workspaces(store)
-        for workspace_id, table, row in _records():
+        for workspace_id, table, row in _records(contacts):
             table.insert(Workspace(store.connection, workspace_id), row)
 
 
-def generate_records() -> tuple[SeedRecord, ...]:
+def generate_records(contacts: int = DEMO_CONTACTS) -> tuple[SeedRecord, ...]:
     """Every seeded record of both workspaces, freshly generated."""
     rng = random.Random(20260115)
-    demo = _demo_records(rng)
+    demo = _demo_records(rng, contacts=contacts)
     emails = [
         row["email"]
         for table, row in demo
@@ -95,15 +112,16 @@ _records = functools.cache(generate_records)
 
 
 def _install_workspaces(store: Store) -> None:
-    for workspace_id, name, api_key in _WORKSPACES:
-        store.connection.execute(
-            "INSERT OR IGNORE INTO workspaces (id, name) VALUES (?, ?)",
-            (workspace_id, name),
-        )
-        store.connection.execute(
-            "INSERT OR IGNORE INTO api_keys (key, workspace_id) VALUES (?, ?)",
-            (api_key, workspace_id),
-        )
+    store.connection.executemany(
+        "INSERT OR IGNORE INTO workspaces (id, name) VALUES (?, ?)", _WORKSPACES
+    )
+    store.connection.executemany(
+        "INSERT OR IGNORE INTO api_keys (key, workspace_id, scopes) VALUES (?, ?, ?)",
+        [
+            (api_key, workspace_id, orjson.dumps(scopes).decode())
+            for api_key, workspace_id, scopes in _API_KEYS
+        ],
+    )
 
 
 def _seed_id(rng: random.Random, prefix: str) -> str:
@@ -121,17 +139,19 @@ def _later(rng: random.Random, created_minutes: int) -> str:
     return _at(created_minutes - rng.randint(1, 5000))
 
 
-def _demo_records(rng: random.Random) -> list[tuple[Table, JsonObject]]:
+def _demo_records(
+    rng: random.Random, *, contacts: int
+) -> list[tuple[Table, JsonObject]]:
     definitions = [
         *_definition_rows(rng, "contact", specs=demo_data.CONTACT_DEFINITIONS),
         *_definition_rows(rng, "company", specs=demo_data.COMPANY_DEFINITIONS),
     ]
     companies = _company_rows(rng, demo_data.COMPANIES, values=_company_values)
-    contacts = _contact_rows(rng, companies)
+    people = _contact_rows(rng, companies, count=contacts)
     return [
         *((DEFINITIONS, row) for row in definitions),
         *((COMPANIES, row) for row in companies),
-        *((CONTACTS, row) for row in contacts),
+        *((CONTACTS, row) for row in people),
     ]
 
 
@@ -193,11 +213,11 @@ def _region_value(rng: random.Random, index: int) -> JsonObject:
 
 
 def _contact_rows(
-    rng: random.Random, companies: Sequence[JsonObject]
+    rng: random.Random, companies: Sequence[JsonObject], *, count: int
 ) -> list[JsonObject]:
     rows: list[JsonObject] = []
     taken: set[str] = set()
-    for index in range(DEMO_CONTACTS):
+    for index in range(count):
         row = _contact_row(rng, index, companies, taken=taken)
         if isinstance(row["email_key"], str):
             taken.add(row["email_key"])

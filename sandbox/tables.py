@@ -22,10 +22,11 @@ __all__ = ["COMPANIES", "CONTACTS", "DEFINITIONS", "Table", "Workspace"]
 
 @dataclass(frozen=True, slots=True)
 class Workspace:
-    """The tenant a request acts for, with the store's connection."""
+    """The tenant a request acts for, the store's connection, the key's scopes."""
 
     db: sqlite3.Connection
     id: str
+    scopes: frozenset[str] = frozenset({"*"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

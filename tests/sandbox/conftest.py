@@ -10,7 +10,14 @@ import pytest
 from fastapi import FastAPI
 
 from sandbox import SandboxSettings, create_app
-from tests.sandbox.helpers import ADMIN_TOKEN, DEMO_AUTH, OTHER_AUTH
+from tests.sandbox.helpers import (
+    ADMIN_TOKEN,
+    CONTACTS_ONLY_AUTH,
+    DEMO_AUTH,
+    OTHER_AUTH,
+    READ_ONLY_AUTH,
+    client_for,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -33,30 +40,36 @@ def app(settings: SandboxSettings) -> Iterator[FastAPI]:
     app.state.sandbox.store.close()
 
 
-def _client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://sandbox",
-        headers=headers,
-    )
-
-
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the demo workspace."""
-    async with _client(app, DEMO_AUTH) as client:
+    async with client_for(app, DEMO_AUTH) as client:
         yield client
 
 
 @pytest.fixture
 async def other_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the second workspace."""
-    async with _client(app, OTHER_AUTH) as client:
+    async with client_for(app, OTHER_AUTH) as client:
         yield client
 
 
 @pytest.fixture
 async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """A client that sends no Authorization header."""
-    async with _client(app, {}) as client:
+    async with client_for(app, {}) as client:
+        yield client
+
+
+@pytest.fixture
+async def read_only(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the demo workspace's read-only key."""
+    async with client_for(app, READ_ONLY_AUTH) as client:
+        yield client
+
+
+@pytest.fixture
+async def contacts_only(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the demo workspace's contacts-only key."""
+    async with client_for(app, CONTACTS_ONLY_AUTH) as client:
         yield client

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from sandbox import SandboxSettings, create_app
+from sandbox import DEMO_API_KEY, SandboxSettings, create_app
 from tests.sandbox.helpers import ADMIN_TOKEN, DEMO_AUTH, REQUEST_ID, error_of
 
 ADMIN = {"X-Admin-Token": ADMIN_TOKEN}
@@ -60,7 +60,16 @@ async def test_stats_reset_starts_over(client: httpx.AsyncClient):
     ],
 )
 @pytest.mark.parametrize(
-    ("method", "path"), [("GET", "/_admin/stats"), ("POST", "/_admin/stats/reset")]
+    ("method", "path"),
+    [
+        ("GET", "/_admin/stats"),
+        ("POST", "/_admin/stats/reset"),
+        ("GET", "/_admin/faults"),
+        ("PUT", "/_admin/faults"),
+        ("DELETE", "/_admin/faults"),
+        ("GET", f"/_admin/workspaces/{DEMO_API_KEY}/plan"),
+        ("PUT", f"/_admin/workspaces/{DEMO_API_KEY}/plan"),
+    ],
 )
 async def test_admin_routes_need_the_token(
     client: httpx.AsyncClient, headers: dict[str, str], method: str, path: str
@@ -81,8 +90,9 @@ async def test_admin_routes_are_absent_without_token():
     async with httpx.AsyncClient(transport=transport, headers=DEMO_AUTH) as client:
         stats = await client.get("http://sandbox/_admin/stats", headers=ADMIN)
         reset = await client.post("http://sandbox/_admin/stats/reset", headers=ADMIN)
+        faults = await client.get("http://sandbox/_admin/faults", headers=ADMIN)
 
-    for response in (stats, reset):
+    for response in (stats, reset, faults):
         assert response.status_code == 404
         assert error_of(response) == {"code": "NOT_FOUND", "message": "Route not found"}
     app.state.sandbox.store.close()

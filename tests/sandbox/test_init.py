@@ -7,8 +7,10 @@ import sandbox
 
 def test_exported_members():
     assert sorted(sandbox.__all__) == [
+        "CONTACTS_ONLY_API_KEY",
         "DEMO_API_KEY",
         "OTHER_API_KEY",
+        "READ_ONLY_API_KEY",
         "SandboxSettings",
         "create_app",
     ]
