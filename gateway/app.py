@@ -9,13 +9,14 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.documents import Preparer
-from gateway.http import GraphQLEndpoint
+from gateway.http import GraphQLEndpoint, refusal
 from gateway.logs import configure_logging
 from gateway.observability import RequestIdMiddleware, install_observability
 from gateway.persisted import load_manifest
@@ -80,6 +81,16 @@ _CORS_HEADERS = [
     "X-Request-Id",
     "traceparent",
 ]
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Unknown paths and methods answer in the GraphQL error shape too."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 404:
+        return refusal(404, f"No such path: {request.url.path}.", {})
+    if error.status_code == 405:
+        return refusal(405, "This path takes GET and POST only.", error.headers or {})
+    return refusal(400, str(error.detail), error.headers or {})
 
 
 def _shared_state(settings: GatewaySettings) -> SharedState:
@@ -156,6 +167,7 @@ def create_app(
     app.add_api_route(
         "/graphql", endpoint, methods=["GET", "POST"], include_in_schema=False
     )
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     if settings.serves_graphiql:
         # GraphiQL's scripts and styles, vendored so the page needs no CDN.
         assets = StaticFiles(packages=[("gateway", "static/vendor")])

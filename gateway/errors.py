@@ -44,12 +44,14 @@ __all__ = [
     "UpstreamUnauthenticated",
     "UpstreamUnavailable",
     "UpstreamValidationError",
+    "camel_case",
 ]
 
 _SNAKE_PART = re.compile(r"_([a-z0-9])")
 
 
-def _camel(name: str) -> str:
+def camel_case(name: str) -> str:
+    """``first_name`` -> ``firstName``: nodestash's names as GraphQL spells them."""
     return _SNAKE_PART.sub(lambda match: match.group(1).upper(), name)
 
 
@@ -217,7 +219,7 @@ def _field_path(field: object) -> tuple[str, ...]:
         return ()
     head, _, rest = field.partition(".")
     # A custom field's slug is data, not a schema name: keep it as sent.
-    return (_camel(head), rest) if rest else (_camel(head),)
+    return (camel_case(head), rest) if rest else (camel_case(head),)
 
 
 class UpstreamUnauthenticated(UpstreamError):

@@ -9,6 +9,7 @@ the level it deserves: expected outcomes are not alarms.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 from graphql import GraphQLError, GraphQLSyntaxError
@@ -21,8 +22,12 @@ logger = logging.getLogger(__name__)
 
 INTERNAL_MESSAGE = "Internal server error."
 
-# graphql-core reports bad variable values at execution time, with no path.
-_VARIABLE_ERROR_PREFIX = "Variable '$"
+# graphql-core reports variable values that do not coerce at execution time,
+# with no path; unused or undefined variables are validation errors.
+_VARIABLE_VALUE_ERROR = re.compile(
+    r"^Variable '\$\w+' (has invalid value|got invalid value|of required type"
+    r"|of non-null type)"
+)
 
 
 def classify(errors: Iterable[GraphQLError], *, request_id: str | None) -> None:
@@ -33,7 +38,7 @@ def classify(errors: Iterable[GraphQLError], *, request_id: str | None) -> None:
             _log_gateway_error(original, error, request_id)
         elif isinstance(error, GraphQLSyntaxError):
             error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
-        elif error.message.startswith(_VARIABLE_ERROR_PREFIX):
+        elif _VARIABLE_VALUE_ERROR.match(error.message):
             error.extensions = {"code": "BAD_USER_INPUT"}
         elif original is not None:
             _mask(error, original, request_id)

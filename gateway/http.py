@@ -40,7 +40,7 @@ from gateway.settings import GatewaySettings
 from gateway.shared import SharedState
 from gateway.upstream import UpstreamClient
 
-__all__ = ["GRAPHQL_RESPONSE_JSON", "GraphQLEndpoint"]
+__all__ = ["GRAPHQL_RESPONSE_JSON", "REFUSAL_CODES", "GraphQLEndpoint", "refusal"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,16 +61,38 @@ _SIMPLE_CONTENT_TYPES = (
 )
 
 
+# Codes of requests refused before any GraphQL runs, by HTTP status.
+REFUSAL_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
 class _Refusal(Exception):
     """A request refused before any GraphQL runs, with its HTTP answer."""
 
     def __init__(
-        self, status: int, message: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        *,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        self.code = code or REFUSAL_CODES[status]
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "errors": [{"message": self.message, "extensions": {"code": self.code}}]
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +138,7 @@ class GraphQLEndpoint:
             return await self._run(request, params, media, started)
         except _Refusal as refusal:
             _log_refusal(request, refusal, started)
-            body = {"errors": [{"message": refusal.message}]}
-            return _respond(body, refusal.status, media, refusal.headers)
+            return _respond(refusal.body(), refusal.status, media, refusal.headers)
 
     async def _params(self, request: Request) -> _Params:
         _check_csrf(request)
@@ -132,6 +153,9 @@ class GraphQLEndpoint:
         mime, _, options = content_type.partition(";")
         if mime.strip().lower() != JSON:
             raise _Refusal(415, "POST bodies must be application/json.")
+        encoding = request.headers.get("content-encoding", "identity").lower()
+        if encoding != "identity":
+            raise _Refusal(415, f"Content-Encoding {encoding} is not supported.")
         charset = re.search(r"charset=([\w-]+)", options, re.IGNORECASE)
         if charset and charset.group(1).lower() not in ("utf-8", "utf8"):
             raise _Refusal(415, "POST bodies must be encoded as UTF-8.")
@@ -159,9 +183,14 @@ class GraphQLEndpoint:
         prepared = self.preparer.prepare(query)
         if prepared.errors:
             return self._request_errors(prepared.errors, media, request, started)
+        await persisted.register()
         operation = prepared.operation(params.operation_name)
         if operation is None:
-            raise _Refusal(400, _missing_operation(params.operation_name))
+            raise _Refusal(
+                400,
+                _missing_operation(params.operation_name),
+                code="OPERATION_RESOLUTION_FAILURE",
+            )
         if request.method == "GET" and operation.operation is not OperationType.QUERY:
             raise _Refusal(405, "Only queries may be sent with GET.", {"Allow": "POST"})
         try:
@@ -216,6 +245,12 @@ class GraphQLEndpoint:
         if self.settings.production:
             formatted["message"] = _SUGGESTION.sub("", formatted["message"])
         return formatted
+
+
+def refusal(status: int, message: str, headers: Mapping[str, str]) -> Response:
+    """A refusal in the endpoint's error shape, for the app's own 404s and 405s."""
+    refused = _Refusal(status, message, headers)
+    return _respond(refused.body(), status, JSON, refused.headers)
 
 
 def _client(request: Request) -> UpstreamClient:

@@ -8,13 +8,20 @@ with ``extra=``) and the id of the request it was logged for.
 from __future__ import annotations
 
 import logging
+import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
 
-__all__ = ["REQUEST_ID", "JsonFormatter", "LogFormat", "configure_logging"]
+__all__ = [
+    "REQUEST_ID",
+    "JsonFormatter",
+    "LogFormat",
+    "TextFormatter",
+    "configure_logging",
+]
 
 LogFormat = Literal["text", "json"]
 
@@ -23,6 +30,7 @@ LogFormat = Literal["text", "json"]
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 _TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 # Attributes every LogRecord has; anything else on a record came from extra=.
 _RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None))
@@ -51,6 +59,25 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class TextFormatter(logging.Formatter):
+    """The text format, with control characters in messages escaped.
+
+    Messages can quote what clients sent (an id, an operation name); escaping
+    keeps one record on one line, so no client can forge a log line.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(_TEXT_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = _CONTROL.sub(_escape, record.message)
+        return super().formatMessage(record)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 class _GatewayHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """The one handler configure_logging installs (and replaces on a repeat)."""
 
@@ -63,9 +90,7 @@ def configure_logging(level: str, log_format: LogFormat = "text") -> None:
         log_format: ``text`` for people, ``json`` for one object per line.
     """
     handler = _GatewayHandler()
-    handler.setFormatter(
-        JsonFormatter() if log_format == "json" else logging.Formatter(_TEXT_FORMAT)
-    )
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     for previous in [h for h in root.handlers if isinstance(h, _GatewayHandler)]:
         root.removeHandler(previous)

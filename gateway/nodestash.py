@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from gateway.errors import UpstreamNotFound
 from gateway.records import (
@@ -20,7 +22,23 @@ from gateway.records import (
 )
 from gateway.upstream import Caller, UpstreamClient
 
-__all__ = ["RESOURCES", "NodestashAPI", "Resource"]
+__all__ = ["RESOURCES", "NodestashAPI", "Resource", "is_id"]
+
+# nodestash ids are a type prefix and opaque alphanumerics (nodestash-api.md
+# §2.4). Anything else can never name a record, and must never reach a URL.
+_ID_BODY = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def is_id(value: str, prefix: str) -> bool:
+    """Whether ``value`` is shaped like a nodestash id with ``prefix``."""
+    return (
+        value.startswith(prefix) and _ID_BODY.fullmatch(value, len(prefix)) is not None
+    )
+
+
+def _segment(value: str) -> str:
+    # Ids are checked before they get here; quoting keeps any slip inert.
+    return quote(value, safe="")
 
 
 class Resource:
@@ -33,7 +51,8 @@ class Resource:
         self.shape = shape
 
     def owns(self, record_id: str) -> bool:
-        return record_id.startswith(self.shape.prefix)
+        """Whether ``record_id`` can name a record of this collection."""
+        return is_id(record_id, self.shape.prefix)
 
 
 CONTACTS = Resource("/contacts", CONTACT)
@@ -65,7 +84,7 @@ class NodestashAPI:
         """Fetch one record, or None when nodestash has no such id."""
         if not resource.owns(record_id):
             return None
-        path = f"{resource.path}/{record_id}"
+        path = f"{resource.path}/{_segment(record_id)}"
         params = {"include": include} if include else None
         try:
             body = await self.client.request(self.caller, "GET", path, params=params)
@@ -86,18 +105,20 @@ class NodestashAPI:
     async def update(
         self, resource: Resource, record_id: str, body: dict[str, Any]
     ) -> Record:
-        path = f"{resource.path}/{record_id}"
+        path = f"{resource.path}/{_segment(record_id)}"
         answer = await self._write("PATCH", path, body)
         return unwrap_one(answer, resource.shape, method="PATCH", path=path)
 
     async def delete(self, resource: Resource, record_id: str) -> None:
-        await self.client.request(self.caller, "DELETE", f"{resource.path}/{record_id}")
+        await self.client.request(
+            self.caller, "DELETE", f"{resource.path}/{_segment(record_id)}"
+        )
 
     async def set_values(
         self, entity_path: str, entity_id: str, fields: dict[str, Any]
     ) -> list[Record]:
         """Merge custom field values into one entity; answer all of its values."""
-        path = f"/{entity_path}/{entity_id}/custom-fields"
+        path = f"/{entity_path}/{_segment(entity_id)}/custom-fields"
         answer = await self._write("PUT", path, {"fields": fields})
         return unwrap_values(answer, method="PUT", path=path)
 

@@ -80,6 +80,8 @@ class PersistedDocuments:
     ) -> None:
         self.state = state
         self.trusted = trusted
+        self.to_register: str | None = None
+        self.query: str | None = None
 
     async def resolve(
         self,
@@ -93,6 +95,7 @@ class PersistedDocuments:
             PersistedQueryError: unknown hash, mismatching text, or (trusted
                 mode) a document not in the manifest.
         """
+        self.query = query
         wanted = _requested_hash(extensions, document_id)
         if self.trusted is not None:
             return self._trusted(query, wanted)
@@ -113,8 +116,17 @@ class PersistedDocuments:
             raise PersistedQueryError(
                 "provided sha does not match query", "BAD_REQUEST"
             )
-        await self.state.register_document(wanted, query)
+        self.to_register = wanted
         return query
+
+    async def register(self) -> None:
+        """Remember the text just resolved under its hash, once it proved valid.
+
+        Only automatic persisted queries register; trusted documents come from
+        their manifest alone.
+        """
+        if self.to_register is not None and self.query is not None:
+            await self.state.register_document(self.to_register, self.query)
 
     def _trusted(self, query: str | None, wanted: str | None) -> str:
         assert self.trusted is not None

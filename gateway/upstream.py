@@ -10,12 +10,15 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 import orjson
 
 from gateway.errors import (
+    BadUserInput,
     Unauthenticated,
     UpstreamBadResponse,
     UpstreamConflict,
@@ -283,7 +286,9 @@ class UpstreamClient:
         self, caller: Caller, error: UpstreamError, attempt: int
     ) -> float | None:
         """Seconds to wait before trying again, or None to give up now."""
-        if isinstance(error, CircuitOpen):
+        if isinstance(error, CircuitOpen) or self._breaker.state == "open":
+            # The breaker just opened on this failure: report it, not the refusal
+            # a retry would meet.
             return None
         delay = self._retry.backoff(attempt)
         if isinstance(error, UpstreamRateLimited) and error.retry_after is not None:
@@ -351,6 +356,13 @@ async def _translated(method: str, path: str) -> AsyncIterator[None]:
             method=method,
             path=path,
         ) from exc
+    except httpx.InvalidURL as exc:
+        # Only arguments end up in URLs, and they are checked before: this is
+        # the last guard, so the client still gets a clear error.
+        raise BadUserInput(
+            "An argument is too long, or holds characters that cannot be sent "
+            "to nodestash."
+        ) from exc
     except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
         raise UpstreamUnavailable(
             f"nodestash could not be reached for {method} {path}: {exc}.",
@@ -397,7 +409,10 @@ def _status_error(response: httpx.Response, context: dict[str, Any]) -> Upstream
     context["upstream_code"] = error.get("code")
     status = response.status_code
     message = error.get("message") or f"nodestash answered HTTP {status}."
-    error_class = _STATUS_ERRORS.get(status, UpstreamServerError)
+    # A status outside the documented table: the server's fault when 5xx,
+    # otherwise a plain (not retried) upstream error.
+    fallback = UpstreamServerError if status >= 500 else UpstreamError
+    error_class = _STATUS_ERRORS.get(status, fallback)
     if error_class is UpstreamValidationError:
         details = error.get("details")
         details = [d for d in details if isinstance(d, dict)] if details else []
@@ -413,14 +428,31 @@ def _object(value: object) -> dict[str, Any]:
 
 
 def _retry_after(response: httpx.Response, error: Mapping[str, Any]) -> float | None:
+    """Seconds to wait, from ``Retry-After`` (seconds or an HTTP date, RFC 9110
+    §10.2.3) or else the body's ``retry_after``; never negative."""
     for value in (response.headers.get("retry-after"), error.get("retry_after")):
-        if value is None:
-            continue
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            continue
+        seconds = _seconds(value)
+        if seconds is not None:
+            return max(0.0, seconds)
     return None
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - datetime.now(UTC)).total_seconds()
 
 
 def _log_call(

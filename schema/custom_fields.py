@@ -92,6 +92,10 @@ def typed_value(slug: str, raw: Any, definition: Record | None) -> CustomFieldVa
     """Wrap one stored value in the GraphQL type its definition calls for."""
     kind = definition["field_type"] if definition is not None else None
     common = {"slug": slug, "raw_value": raw, "_definition": definition}
+    options = (definition or {}).get("options") or ()
+    if kind == "select" and raw not in options:
+        # An option removed after the value was stored: it no longer fits.
+        return UntypedCustomFieldValue(value=raw, **common)
     if kind in _TEXT_TYPES and isinstance(raw, str):
         return TextCustomFieldValue(value=raw, **common)
     if kind == "number" and _is_number(raw):
@@ -101,7 +105,8 @@ def typed_value(slug: str, raw: Any, definition: Record | None) -> CustomFieldVa
     if kind == "date" and (day := _as_date(raw)) is not None:
         return DateCustomFieldValue(value=day, **common)
     if kind == "multi_select" and _is_string_list(raw):
-        return MultiSelectCustomFieldValue(value=raw, **common)
+        if all(item in options for item in raw):
+            return MultiSelectCustomFieldValue(value=raw, **common)
     return UntypedCustomFieldValue(value=raw, **common)
 
 
@@ -137,7 +142,11 @@ def check_values(
         BadUserInput: listing every offending value by its input path.
     """
     if not isinstance(values, dict):
-        raise BadUserInput.at(path, "must be an object of slug to value")
+        raise BadUserInput.at(
+            path,
+            "must be an object of slug to value (to remove a value, set its slug "
+            "to null)",
+        )
     errors = [
         FieldError((*path, slug), problem)
         for slug, problem in _problems(values, definitions, creating=creating)

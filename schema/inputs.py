@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from gateway.errors import BadUserInput
+from gateway.errors import BadUserInput, camel_case
 from schema.definitions import CustomFieldEntityType, CustomFieldType
 from schema.scalars import JSON
 
@@ -34,6 +34,11 @@ __all__ = [
     "list_params",
     "write_body",
 ]
+
+
+_MAX_FILTER_LENGTH = 255
+_MAX_TAGS = 20
+_MAX_TAG_LENGTH = 50
 
 
 @strawberry.enum
@@ -180,12 +185,18 @@ class UpdateCustomFieldDefinitionInput:
 
 
 def write_body(value: object) -> dict[str, Any]:
-    """The fields a client gave, as nodestash's snake_case body."""
+    """The fields a client gave, as nodestash's snake_case body.
+
+    ``tags: null`` clears the tags: nodestash keeps tags as a list, never null.
+    """
     body: dict[str, Any] = {}
     for field in dataclasses.fields(value):  # type: ignore[arg-type]
         item = getattr(value, field.name)
-        if item is not UNSET:
-            body[field.name] = item.value if isinstance(item, Enum) else item
+        if item is UNSET:
+            continue
+        if field.name == "tags" and item is None:
+            item = []
+        body[field.name] = item.value if isinstance(item, Enum) else item
     return body
 
 
@@ -201,7 +212,7 @@ def list_params(
             if field.name == "tags" and item:
                 params["tags"] = _joined_tags(item)
             elif item is not None and field.name != "tags":
-                params[field.name] = str(item)
+                params[field.name] = _filter_text(str(item), field.name)
     if order_by:
         params["sort"] = ",".join(_sort_key(order) for order in order_by)
     return params
@@ -212,12 +223,25 @@ def _sort_key(order: ContactOrder | CompanyOrder) -> str:
     return f"{sign}{order.field.value}"
 
 
+def _filter_text(value: str, name: str) -> str:
+    # No stored value is longer than 255 characters (nodestash-api.md §10, §11),
+    # so a longer filter can match nothing; refusing it keeps URLs sane.
+    if len(value) > _MAX_FILTER_LENGTH:
+        path = ["filter", camel_case(name)]
+        raise BadUserInput.at(path, f"must be at most {_MAX_FILTER_LENGTH} characters")
+    return value
+
+
 def _joined_tags(tags: list[str]) -> str:
     # nodestash takes the tag filter as one comma-separated value
-    # (nodestash-api.md §5), so a tag with a comma cannot be asked for.
+    # (nodestash-api.md §5), so a tag with a comma cannot be asked for; a
+    # record carries at most 20 tags of at most 50 characters.
+    if len(tags) > _MAX_TAGS:
+        raise BadUserInput.at(["filter", "tags"], f"must list at most {_MAX_TAGS}")
     for index, tag in enumerate(tags):
-        if "," in tag or not tag:
+        if "," in tag or not tag or len(tag) > _MAX_TAG_LENGTH:
             raise BadUserInput.at(
-                ["filter", "tags", index], "must be non-empty and contain no comma"
+                ["filter", "tags", index],
+                f"must be 1 to {_MAX_TAG_LENGTH} characters, without a comma",
             )
     return ",".join(tags)

@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from gateway.errors import NotFound, UpstreamNotFound, UpstreamValidationError
-from gateway.nodestash import Resource
+from gateway.nodestash import Resource, is_id
 from gateway.records import Record
 from schema.custom_fields import CustomFieldValue, check_values, typed_value
 from schema.definitions import CustomFieldDefinition, CustomFieldEntityType
@@ -173,7 +173,7 @@ class Mutation:
     ) -> SetCustomFieldValuesPayload | None:
         context = info.context
         entity_id = strawberry.ID(str(entity_id))
-        if not entity_id.startswith(entity_type.prefix):
+        if not is_id(entity_id, entity_type.prefix):
             raise _not_found(entity_type.value, entity_id)
         definitions = await context.loaders.definition_sets.load(entity_type.value)
         fields = check_values(values, definitions, path=("values",), creating=False)

@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 import orjson
 import strawberry
 
-from gateway.errors import BadUserInput, UpstreamValidationError
+from gateway.errors import BadUserInput, UpstreamValidationError, camel_case
 from gateway.nodestash import NodestashAPI, Resource
 from gateway.records import Record
 
@@ -200,10 +200,5 @@ def _argument_paths(params: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     }
     for name in params:
         if name not in paths:
-            paths[name] = ("filter", _camel(name))
+            paths[name] = ("filter", camel_case(name))
     return paths
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from gateway.logs import JsonFormatter, configure_logging
+from gateway.logs import JsonFormatter, TextFormatter, configure_logging
 from sandbox import DEMO_API_KEY
 from tests.conftest import Gateway
 
@@ -126,7 +126,7 @@ async def test_json_refusal_line_carries_request_id(
     ("log_format", "formatter"),
     [
         pytest.param("json", JsonFormatter, id="json"),
-        pytest.param("text", logging.Formatter, id="text"),
+        pytest.param("text", TextFormatter, id="text"),
     ],
 )
 def test_configure_logging_installs_one_handler(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import httpx
@@ -13,6 +15,7 @@ import pytest
 from gateway.app import create_app
 from gateway.context import GatewayContext
 from gateway.errors import (
+    UpstreamError,
     UpstreamRateLimited,
     UpstreamServerError,
     UpstreamTimeout,
@@ -285,3 +288,57 @@ async def test_deadline_gives_partial_data(sandbox_app: Any) -> None:
     assert error["path"] == ["b"]
     assert error["extensions"]["code"] == "UPSTREAM_TIMEOUT"
     assert elapsed < 5
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        pytest.param("-5", 0.0, id="negative"),
+        pytest.param("Wed, 21 Oct 2015 07:28:00 GMT", 0.0, id="past-date"),
+    ],
+)
+async def test_retry_after_never_negative(header: str, expected: float) -> None:
+    script = _Script(httpx.Response(429, json={}, headers={"Retry-After": header}))
+
+    async with _client(script, retry=RetryPolicy(attempts=1)) as client:
+        with pytest.raises(UpstreamRateLimited) as caught:
+            await client.request(_caller(), "GET", "/contacts/ct_abc")
+
+    assert caught.value.retry_after == expected
+
+
+async def test_retry_after_http_date_in_future() -> None:
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    script = _Script(httpx.Response(429, json={}, headers={"Retry-After": later}))
+
+    async with _client(script) as client:
+        with pytest.raises(UpstreamRateLimited) as caught:
+            await client.request(_caller(), "GET", "/contacts/ct_abc")
+
+    assert caught.value.retry_after is not None and 80 < caught.value.retry_after <= 90
+    assert len(script.requests) == 1
+
+
+async def test_undocumented_client_error_not_retried() -> None:
+    script = _Script(httpx.Response(418, json={}))
+
+    async with _client(script) as client:
+        with pytest.raises(UpstreamError) as caught:
+            await client.request(_caller(), "GET", "/contacts/ct_abc")
+
+    assert caught.value.extensions["code"] == "UPSTREAM_ERROR"
+    assert len(script.requests) == 1
+
+
+async def test_failed_trial_reports_the_real_failure() -> None:
+    script = _Script(httpx.Response(503, json={}))
+    breaker = CircuitBreaker(threshold=1, cooldown=0.02)
+
+    async with _client(script, breaker=breaker) as client:
+        with pytest.raises(UpstreamServerError):
+            await client.request(_caller(), "GET", "/contacts/ct_abc")
+        await asyncio.sleep(0.03)
+        with pytest.raises(UpstreamServerError):
+            await client.request(_caller(), "GET", "/contacts/ct_abc")
+
+    assert len(script.requests) == 2
