@@ -113,6 +113,23 @@ def _demo(args: argparse.Namespace) -> int:
     sandbox_settings = SandboxSettings()
     upstream = f"http://{sandbox_settings.host}:{sandbox_settings.port}/v1"
     settings = GatewaySettings(upstream_url=upstream, graphiql_api_key=DEMO_API_KEY)
+    busy = [
+        f"{name} port {port} is in use; choose another with {variable}=…"
+        for name, host, port, variable in (
+            (
+                "The sandbox",
+                sandbox_settings.host,
+                sandbox_settings.port,
+                "SANDBOX_PORT",
+            ),
+            ("The gateway", settings.host, settings.port, "GATEWAY_PORT"),
+        )
+        if not _port_free(host, port)
+    ]
+    if busy:
+        for line in busy:
+            logger.error(line)
+        return 1
     child = subprocess.Popen([sys.executable, "-m", "gateway.cli", "sandbox"])
     try:
         if not _wait_for_port(sandbox_settings.host, sandbox_settings.port, child):
@@ -121,6 +138,15 @@ def _demo(args: argparse.Namespace) -> int:
         return _serve(args, settings)
     finally:
         _stop(child)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def _announce(settings: GatewaySettings, upstream: str, key: str) -> None:

@@ -37,6 +37,26 @@ def test_seed_command_writes_a_new_file(tmp_path: Path) -> None:
     assert again == 1
 
 
+def test_demo_names_a_busy_port(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "GATEWAY_PORT": str(port), "SANDBOX_PORT": "0"}
+        demo = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", "demo"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    assert demo.returncode == 1
+    assert f"port {port} is in use" in demo.stderr
+    assert "GATEWAY_PORT" in demo.stderr
+
+
 def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
