@@ -25,5 +25,10 @@ check: $(STAMP)
 test: check
 	$(BIN)/pytest
 
+# Never part of `make test`: starts the sandbox and the gateway and measures
+# them for about seven minutes; `make bench BENCH_ARGS=--quick` takes two.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
