@@ -46,6 +46,7 @@ class RecordLoader(DataLoader[str, Record | None]):
         super().__init__(loop=asyncio.get_running_loop())
         self.api = api
         self.resource = resource
+        self._known: dict[str, Record] = {}
 
     # Each result is a record, None, or that key's own exception (aiodataloader
     # rejects just that key), which its annotations cannot say: hence Any.
@@ -60,8 +61,30 @@ class RecordLoader(DataLoader[str, Record | None]):
         return await self.api.get(self.resource, record_id)
 
     def prime_many(self, records: Iterable[Record]) -> None:
+        """Remember records a list returned, in case the request loads them.
+
+        Most listed records are never loaded by id, so they are only turned
+        into cached futures when someone asks for them.
+        """
         for record in records:
-            self.prime(record["id"], record)
+            self._known.setdefault(record["id"], record)
+
+    def load(self, key: str) -> asyncio.Future[Record | None]:
+        known = self._known.pop(key, None)
+        if known is not None:
+            self.prime(key, known)
+        future: asyncio.Future[Record | None] = super().load(key)
+        return future
+
+    def clear(self, key: str) -> RecordLoader:
+        self._known.pop(key, None)
+        super().clear(key)
+        return self
+
+    def clear_all(self) -> RecordLoader:
+        self._known.clear()
+        super().clear_all()
+        return self
 
     def replace(self, record: Record) -> None:
         self.clear(record["id"]).prime(record["id"], record)
@@ -117,14 +140,12 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
         return [_value_or_error(result) for result in results]
 
     async def _fetch(self, entity_type: str) -> DefinitionSet:
-        owner = self.api.caller.key
-        records = None
-        if self.state is not None:
-            records = await self.state.definitions(owner, entity_type)
-        if records is None:
+        if self.state is None:
             records = await self._read_all(entity_type)
-            if self.state is not None:
-                await self.state.store_definitions(owner, entity_type, records)
+        else:
+            records = await self.state.load_definitions(
+                self.api.caller.key, entity_type, lambda: self._read_all(entity_type)
+            )
         self.definitions.prime_many(records)
         return DefinitionSet(entity_type, tuple(records))
 

@@ -23,6 +23,7 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from gateway.records import Record
+from gateway.shared import Fetch, load_once
 
 __all__ = ["RedisState"]
 
@@ -64,6 +65,7 @@ class RedisState:
         self.definitions_ttl = definitions_ttl
         self._acquire = self.redis.register_script(_ACQUIRE)
         self._known_limits: dict[str, int] = {}
+        self._flights: dict[tuple[str, str], asyncio.Future[list[Record]]] = {}
 
     async def document(self, digest: str) -> str | None:
         value = await self._safely(self.redis.get, self._key("doc", digest))
@@ -90,6 +92,11 @@ class RedisState:
         key = self._key("defs", owner, entity_type)
         ttl_ms = max(1, int(self.definitions_ttl * 1000))
         await self._safely(self.redis.set, key, orjson.dumps(records), px=ttl_ms)
+
+    async def load_definitions(
+        self, owner: str, entity_type: str, fetch: Fetch
+    ) -> list[Record]:
+        return await load_once(self, self._flights, owner, entity_type, fetch)
 
     async def drop_definitions(self, owner: str, entity_type: str | None) -> None:
         types = (entity_type,) if entity_type else _ENTITY_TYPES

@@ -8,15 +8,18 @@ worker and replica. Anything keyed by a credential is keyed by its hash.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
 from gateway.cache import TTLCache
 from gateway.records import Record
 from gateway.resilience import Pacers
 
-__all__ = ["LocalState", "SharedState"]
+__all__ = ["Fetch", "LocalState", "SharedState", "load_once"]
+
+Fetch = Callable[[], Awaitable[list[Record]]]
 
 _DOCUMENTS = 10_000
 
@@ -42,6 +45,12 @@ class SharedState(Protocol):
         """Forget one entity type's definitions, or all of them when None."""
         ...
 
+    async def load_definitions(
+        self, owner: str, entity_type: str, fetch: Fetch
+    ) -> list[Record]:
+        """Cached definitions, else ``fetch()``ed once however many ask at once."""
+        ...
+
     async def acquire_call(self, owner: str, *, deadline: float | None) -> None:
         """Wait until the credential's burst budget has room for one call."""
         ...
@@ -60,6 +69,7 @@ class LocalState:
         self._documents: OrderedDict[str, str] = OrderedDict()
         self.definitions_cache: TTLCache[list[Record]] = TTLCache(ttl=definitions_ttl)
         self._pacers = Pacers()
+        self._flights: dict[tuple[str, str], asyncio.Future[list[Record]]] = {}
 
     async def document(self, digest: str) -> str | None:
         query = self._documents.get(digest)
@@ -84,6 +94,11 @@ class LocalState:
     async def drop_definitions(self, owner: str, entity_type: str | None) -> None:
         self.definitions_cache.drop(owner, entity_type)
 
+    async def load_definitions(
+        self, owner: str, entity_type: str, fetch: Fetch
+    ) -> list[Record]:
+        return await load_once(self, self._flights, owner, entity_type, fetch)
+
     async def acquire_call(self, owner: str, *, deadline: float | None) -> None:
         await self._pacers.get(owner).acquire(deadline=deadline)
 
@@ -92,3 +107,39 @@ class LocalState:
 
     async def aclose(self) -> None:
         return None
+
+
+async def load_once(
+    state: SharedState,
+    flights: dict[tuple[str, str], asyncio.Future[list[Record]]],
+    owner: str,
+    entity_type: str,
+    fetch: Fetch,
+) -> list[Record]:
+    """Definitions from ``state``, or one fetch shared by every concurrent ask.
+
+    When the cache is empty (or just expired) and many requests of one
+    credential need the same definitions, only the first fetches them; the
+    others wait for its answer. The fetch runs as its own task, so a caller
+    that gives up does not cancel it for the rest.
+    """
+    cached = await state.definitions(owner, entity_type)
+    if cached is not None:
+        return cached
+    key = (owner, entity_type)
+    flight = flights.get(key)
+    if flight is None:
+        flight = asyncio.ensure_future(
+            _fetch_and_store(state, owner, entity_type, fetch)
+        )
+        flights[key] = flight
+        flight.add_done_callback(lambda _: flights.pop(key, None))
+    return await asyncio.shield(flight)
+
+
+async def _fetch_and_store(
+    state: SharedState, owner: str, entity_type: str, fetch: Fetch
+) -> list[Record]:
+    records = await fetch()
+    await state.store_definitions(owner, entity_type, records)
+    return records

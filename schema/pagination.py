@@ -94,12 +94,19 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
+    nodes: list[T] = strawberry.field(
+        description="The edges' nodes, for when cursors are not needed."
+    )
     page_info: PageInfo
+    _positions: strawberry.Private[list[_Position]]
 
-    @strawberry.field(description="The edges' nodes, for when cursors are not needed.")
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
+    @strawberry.field
+    def edges(self) -> list[Edge[T]]:
+        # Built only when asked for: most clients select nodes alone.
+        return [
+            Edge(node=node, _position=position)
+            for node, position in zip(self.nodes, self._positions, strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +119,14 @@ class Window:
 
     def connection(self, nodes: list[T]) -> Connection[T]:
         """Pair this window's positions with the nodes built from its records."""
-        edges = [
-            Edge(node=node, _position=position)
-            for node, (_, position) in zip(nodes, self.records, strict=True)
-        ]
+        positions = [position for _, position in self.records]
         page_info = PageInfo(
             has_next_page=self.has_next_page,
             has_previous_page=self.has_previous_page,
-            start_cursor=edges[0].cursor() if edges else None,
-            end_cursor=edges[-1].cursor() if edges else None,
+            start_cursor=positions[0].encode() if positions else None,
+            end_cursor=positions[-1].encode() if positions else None,
         )
-        return Connection(edges=edges, page_info=page_info)
+        return Connection(nodes=nodes, page_info=page_info, _positions=positions)
 
 
 async def read_window(
