@@ -90,6 +90,22 @@ async def test_upstream_status_maps_to_code(
     }
 
 
+async def test_credential_and_request_id_sent_upstream(
+    schema: GatewaySchema,
+) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(404, json=_error_body("NOT_FOUND"))
+
+    await _run(schema, handler)
+
+    [request] = seen
+    assert request.headers["authorization"] == "Bearer nds_test_x"
+    assert request.headers["x-request-id"] == "rid-1"
+
+
 async def test_upstream_not_found_on_lookup_is_null(schema: GatewaySchema) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, json=_error_body("NOT_FOUND"))

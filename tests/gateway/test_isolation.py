@@ -31,7 +31,7 @@ async def test_interleaved_workspaces_stay_apart(gateway: Gateway) -> None:
     assert mine and theirs and not mine & theirs
     probe = sorted(mine)[:5] + sorted(theirs)[:5]
 
-    keys = [DEMO_API_KEY, OTHER_API_KEY] * 10
+    keys = [DEMO_API_KEY, OTHER_API_KEY] * 25
     results = await asyncio.gather(
         *(gateway.post(QUERY, {"ids": probe}, key=key) for key in keys)
     )
