@@ -84,18 +84,14 @@ class Mutation:
     async def create_contact(
         self, info: Info, input: CreateContactInput
     ) -> CreateContactPayload | None:
-        body = await _checked_body(info, "contact", input, creating=True)
-        record = await _create(info, info.context.api.contacts, body)
-        info.context.loaders.contacts.replace(record)
+        record = await _save(info, "contact", input)
         return CreateContactPayload(contact=Contact.from_record(record))
 
     @strawberry.mutation
     async def update_contact(
         self, info: Info, id: strawberry.ID, input: UpdateContactInput
     ) -> UpdateContactPayload | None:
-        body = await _checked_body(info, "contact", input, creating=False)
-        record = await _update(info, info.context.api.contacts, str(id), body)
-        info.context.loaders.contacts.replace(record)
+        record = await _save(info, "contact", input, record_id=str(id))
         return UpdateContactPayload(contact=Contact.from_record(record))
 
     @strawberry.mutation
@@ -110,18 +106,14 @@ class Mutation:
     async def create_company(
         self, info: Info, input: CreateCompanyInput
     ) -> CreateCompanyPayload | None:
-        body = await _checked_body(info, "company", input, creating=True)
-        record = await _create(info, info.context.api.companies, body)
-        info.context.loaders.companies.replace(record)
+        record = await _save(info, "company", input)
         return CreateCompanyPayload(company=Company.from_record(record))
 
     @strawberry.mutation
     async def update_company(
         self, info: Info, id: strawberry.ID, input: UpdateCompanyInput
     ) -> UpdateCompanyPayload | None:
-        body = await _checked_body(info, "company", input, creating=False)
-        record = await _update(info, info.context.api.companies, str(id), body)
-        info.context.loaders.companies.replace(record)
+        record = await _save(info, "company", input, record_id=str(id))
         return UpdateCompanyPayload(company=Company.from_record(record))
 
     @strawberry.mutation(description="Deletes a company; its contacts are unlinked.")
@@ -187,6 +179,25 @@ class Mutation:
             for v in stored
         ]
         return SetCustomFieldValuesPayload(values=typed)
+
+
+async def _save(
+    info: Info, entity_type: str, input: object, *, record_id: str | None = None
+) -> Record:
+    """Check and send a contact or company write; cache what comes back."""
+    api, loaders = info.context.api, info.context.loaders
+    resource, loader = (
+        (api.contacts, loaders.contacts)
+        if entity_type == "contact"
+        else (api.companies, loaders.companies)
+    )
+    body = await _checked_body(info, entity_type, input, creating=record_id is None)
+    if record_id is None:
+        record = await _create(info, resource, body)
+    else:
+        record = await _update(info, resource, record_id, body)
+    loader.replace(record)
+    return record
 
 
 async def _checked_body(
