@@ -142,6 +142,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # A redirect would be built from the client's Host header; /graphql/
+        # is simply an unknown path.
+        redirect_slashes=False,
     )
     schema = build_schema()
     preparer = Preparer(

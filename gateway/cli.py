@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
+from pydantic import ValidationError
 
 from gateway.logs import configure_logging
 from gateway.settings import GatewaySettings
@@ -26,7 +27,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    return int(args.command(args) or 0)
+    try:
+        return int(args.command(args) or 0)
+    except (ValidationError, ValueError, OSError) as error:
+        # A bad setting or file is the operator's to fix: say which, plainly.
+        sys.stderr.write(f"nodestash-gateway: {_described(error)}\n")
+        return 2
+
+
+def _described(error: Exception) -> str:
+    if not isinstance(error, ValidationError):
+        return str(error)
+    prefix = "SANDBOX_" if error.title == "SandboxSettings" else "GATEWAY_"
+    problems = [
+        f"{prefix}{'_'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
+        for item in error.errors()
+    ]
+    return "invalid settings; " + "; ".join(problems)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +89,7 @@ def _serve(args: argparse.Namespace, settings: GatewaySettings | None = None) ->
     if workers is not None:
         settings = settings.model_copy(update={"workers": workers})
     configure_logging(settings.log_level, settings.log_format)
+    app = create_app(settings)  # built first: a bad manifest fails before any log
     logger.info("gateway on http://%s:%d/graphql", settings.host, settings.port)
     logger.info("upstream %s, %d worker(s)", settings.upstream_url, settings.workers)
     options: dict[str, Any] = {
@@ -89,7 +107,7 @@ def _serve(args: argparse.Namespace, settings: GatewaySettings | None = None) ->
             **options,
         )
     else:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(app, **options)
     return 0
 
 

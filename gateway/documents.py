@@ -300,8 +300,12 @@ class _CostWalker:
         return first if isinstance(first, int) and first > 0 else _DEFAULT_FIRST
 
     def _length(self, field: FieldNode, name: str) -> int:
+        """How many distinct ids a list argument names (repeats cost nothing)."""
         value = self._argument(field, name)
-        return len(value) if isinstance(value, list | tuple) else 1
+        if not isinstance(value, list | tuple):
+            return 1
+        # Literal list items are AST nodes; variable items are plain values.
+        return len({str(getattr(item, "value", item)) for item in value})
 
 
 class UsePreparedDocument(SchemaExtension):

@@ -50,7 +50,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _RECORD_ATTRIBUTES:
+            if key not in _RECORD_ATTRIBUTES and key != "color_message":
                 entry[key] = value
         if "request_id" not in entry and (request_id := REQUEST_ID.get()):
             entry["request_id"] = request_id

@@ -4,9 +4,10 @@ Keys (all under one prefix): ``doc:<sha256>`` for persisted documents,
 ``defs:<credential hash>:<entity type>`` for cached definitions (expiring
 with the definitions TTL), and ``burst:<credential hash>`` /
 ``burst-limit:<credential hash>`` for the one-second window of calls sent
-with a credential. When Redis fails, the gateway carries on without it: a
-document or definition is looked up upstream or asked for again, and calls
-go out unpaced; each failure is logged at WARNING.
+with a credential. When Redis fails, the gateway carries on without it:
+persisted documents this process registered are still found, definitions are
+read upstream again, and calls go out unpaced; each failure is logged at
+WARNING.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from gateway.records import Record
-from gateway.shared import Fetch, load_once
+from gateway.shared import Fetch, LocalState, load_once
 
 __all__ = ["RedisState"]
 
@@ -66,12 +67,19 @@ class RedisState:
         self._acquire = self.redis.register_script(_ACQUIRE)
         self._known_limits: dict[str, int] = {}
         self._flights: dict[tuple[str, str], asyncio.Future[list[Record]]] = {}
+        # Documents are also kept here, so persisted queries keep working for
+        # this process while Redis is unreachable.
+        self._local = LocalState(definitions_ttl=0)
 
     async def document(self, digest: str) -> str | None:
         value = await self._safely(self.redis.get, self._key("doc", digest))
-        return value.decode() if isinstance(value, bytes) else None
+        if isinstance(value, bytes):
+            return value.decode()
+        # Registered while Redis was away, or by this process only.
+        return await self._local.document(digest)
 
     async def register_document(self, digest: str, query: str) -> None:
+        await self._local.register_document(digest, query)
         key = self._key("doc", digest)
         await self._safely(self.redis.set, key, query, ex=_DOCUMENT_TTL)
 

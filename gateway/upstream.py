@@ -234,6 +234,8 @@ class UpstreamClient:
     async def _attempt(
         self, caller: Caller, call: _Call, attempt: int
     ) -> JSONObject | None:
+        await self._state.acquire_call(caller.key, deadline=caller.deadline)
+        timeout = self._time_left(caller, call.method, call.path)
         if not self._breaker.allow():
             raise CircuitOpen(
                 f"nodestash is failing; {call.method} {call.path} was not sent "
@@ -241,8 +243,6 @@ class UpstreamClient:
                 method=call.method,
                 path=call.path,
             )
-        await self._state.acquire_call(caller.key, deadline=caller.deadline)
-        timeout = self._time_left(caller, call.method, call.path)
         caller.calls += 1
         started = time.perf_counter()
         status: int | str = "-"
@@ -254,6 +254,11 @@ class UpstreamClient:
         except UpstreamError as error:
             status = error.status or error.code
             self._record_outcome(error)
+            raise
+        except BaseException:
+            # Cancelled (a sibling field failed, the client left): the call
+            # says nothing about nodestash, but must not keep the trial slot.
+            self._breaker.released()
             raise
         finally:
             _log_call(caller, call, status, started, attempt)
@@ -365,7 +370,8 @@ async def _translated(method: str, path: str) -> AsyncIterator[None]:
         ) from exc
     except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
         raise UpstreamUnavailable(
-            f"nodestash could not be reached for {method} {path}: {exc}.",
+            f"nodestash could not be reached for {method} {path}: "
+            f"{exc or type(exc).__name__}.",
             method=method,
             path=path,
         ) from exc

@@ -162,10 +162,12 @@ def _problems(
 ) -> Iterable[tuple[str, str]]:
     for slug, value in values.items():
         definition = definitions.by_slug.get(slug)
+        if definition is None and value is None:
+            continue  # removing a value no definition describes is always fine
         if definition is None:
             yield (
                 slug,
-                (f"no {definitions.entity_type} custom field has the slug '{slug}'"),
+                f"no {definitions.entity_type} custom field has the slug '{slug}'",
             )
         elif value is None:
             if definition.get("is_required"):

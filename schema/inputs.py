@@ -14,6 +14,7 @@ import strawberry
 from strawberry import UNSET
 
 from gateway.errors import BadUserInput, camel_case
+from gateway.nodestash import is_id
 from schema.definitions import CustomFieldEntityType, CustomFieldType
 from schema.scalars import JSON
 
@@ -37,6 +38,7 @@ __all__ = [
 
 
 _MAX_FILTER_LENGTH = 255
+_EXACT_FILTERS = frozenset({"company_id", "source", "size"})
 _MAX_TAGS = 20
 _MAX_TAG_LENGTH = 50
 
@@ -226,9 +228,15 @@ def _sort_key(order: ContactOrder | CompanyOrder) -> str:
 def _filter_text(value: str, name: str) -> str:
     # No stored value is longer than 255 characters (nodestash-api.md §10, §11),
     # so a longer filter can match nothing; refusing it keeps URLs sane.
+    path = ["filter", camel_case(name)]
     if len(value) > _MAX_FILTER_LENGTH:
-        path = ["filter", camel_case(name)]
         raise BadUserInput.at(path, f"must be at most {_MAX_FILTER_LENGTH} characters")
+    # nodestash ignores an empty filter; an empty exact match must not quietly
+    # turn into "everything".
+    if not value and name in _EXACT_FILTERS:
+        raise BadUserInput.at(path, "must not be empty")
+    if name == "company_id" and not is_id(value, "co_"):
+        raise BadUserInput.at(path, "must be a company id (co_…)")
     return value
 
 

@@ -261,10 +261,15 @@ def _missing(record_id: str) -> Iterator[None]:
     try:
         yield
     except UpstreamNotFound as error:
-        error.message = f"No record has the id '{record_id}'."
+        error.message = f"No record has the id '{_shown(record_id)}'."
         error.args = (error.message,)
         raise
 
 
 def _not_found(kind: str, record_id: str) -> NotFound:
-    return NotFound(f"No {kind} has the id '{record_id}'.")
+    return NotFound(f"No {kind} has the id '{_shown(record_id)}'.")
+
+
+def _shown(record_id: str) -> str:
+    # Echo enough of a client's id to recognise it, never all of a huge one.
+    return record_id if len(record_id) <= 64 else f"{record_id[:64]}…"

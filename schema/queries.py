@@ -48,7 +48,7 @@ class Query:
         after: str | None = None,
         filter: ContactFilter | None = None,
         order_by: list[ContactOrder] | None = None,
-    ) -> Connection[Contact]:
+    ) -> Connection[Contact] | None:
         params = list_params(filter, order_by)
         return await contact_connection(info, params, first=first, after=after)
 
@@ -64,7 +64,7 @@ class Query:
         after: str | None = None,
         filter: CompanyFilter | None = None,
         order_by: list[CompanyOrder] | None = None,
-    ) -> Connection[Company]:
+    ) -> Connection[Company] | None:
         params = list_params(filter, order_by)
         return await company_connection(info, params, first=first, after=after)
 
@@ -81,7 +81,7 @@ class Query:
         entity_type: CustomFieldEntityType | None = None,
         first: int | None = 20,
         after: str | None = None,
-    ) -> Connection[CustomFieldDefinition]:
+    ) -> Connection[CustomFieldDefinition] | None:
         api = info.context.api
         params = {"entity_type": entity_type.value} if entity_type else {}
         window = await read_window(

@@ -69,7 +69,7 @@ class Contact(Node):
         return Company.from_record(record) if record else None
 
     @strawberry.field(description="Every value, joined with its definition.")
-    async def custom_fields(self, info: Info) -> list[CustomFieldValue]:
+    async def custom_fields(self, info: Info) -> list[CustomFieldValue] | None:
         definitions = await info.context.loaders.definition_sets.load("contact")
         return typed_values(self._custom_fields, definitions)
 
@@ -110,14 +110,14 @@ class Company(Node):
         )
 
     @strawberry.field(description="Every value, joined with its definition.")
-    async def custom_fields(self, info: Info) -> list[CustomFieldValue]:
+    async def custom_fields(self, info: Info) -> list[CustomFieldValue] | None:
         definitions = await info.context.loaders.definition_sets.load("company")
         return typed_values(self._custom_fields, definitions)
 
     @strawberry.field(description="The company's contacts, newest first by default.")
     async def contacts(
         self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> Connection[Contact]:
+    ) -> Connection[Contact] | None:
         params = {"company_id": str(self.id)}
         return await contact_connection(info, params, first=first, after=after)
 

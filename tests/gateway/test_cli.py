@@ -172,3 +172,20 @@ def test_serve_with_two_workers() -> None:
     assert all(answer.status_code == 200 for answer in answers), outputs
     assert all(answer.json()["data"]["contacts"]["nodes"] for answer in answers)
     assert len(workers) >= 2, outputs
+
+
+def test_bad_setting_is_named_not_traced() -> None:
+    env = {**os.environ, "GATEWAY_UPSTREAM_TIMEOUT": "abc"}
+
+    run = subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "serve"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert run.returncode == 2
+    assert "GATEWAY_UPSTREAM_TIMEOUT" in run.stderr
+    assert "Traceback" not in run.stderr

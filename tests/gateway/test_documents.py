@@ -157,3 +157,15 @@ def test_upstream_call_budget(
             preparer.check_cost(prepared, operation, variables)
     else:
         preparer.check_cost(prepared, operation, variables)
+
+
+def test_repeated_ids_cost_once(schema: GatewaySchema) -> None:
+    preparer = _preparer(schema)
+    prepared = preparer.prepare("query($ids: [ID!]!) { nodes(ids: $ids) { id } }")
+    operation = prepared.operation(None)
+    assert operation is not None
+
+    preparer.check_cost(prepared, operation, {"ids": ["ct_a"] * 5000})
+    with pytest.raises(Exception, match="upstreamCalls"):
+        ids = [f"ct_{n}" for n in range(300)]
+        preparer.check_cost(prepared, operation, {"ids": ids})

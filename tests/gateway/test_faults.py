@@ -199,3 +199,36 @@ async def test_retried_create_writes_once(
 
     assert result["errors"] == [], result
     assert len(listed.json()["data"]) == 1
+
+
+async def test_failed_list_nulls_only_itself(
+    schema: GatewaySchema, sandbox_url: str, admin: httpx.AsyncClient
+) -> None:
+    company = await _company_id(admin)
+    await _faults(admin, {"route": "GET /v1/contacts", "error_rate": 1.0})
+
+    result = await _run(schema, sandbox_url, QUERY, {"company": company})
+
+    assert result["data"]["contacts"] is None
+    assert result["data"]["company"]["id"] == company
+    [error] = result["errors"]
+    assert error["path"] == ["contacts"]
+    assert error["extensions"]["code"] == "UPSTREAM_ERROR"
+
+
+async def test_failed_definitions_null_only_custom_fields(
+    schema: GatewaySchema, sandbox_url: str, admin: httpx.AsyncClient
+) -> None:
+    await _faults(admin, {"route": "GET /v1/custom-fields", "error_rate": 1.0})
+
+    result = await _run(
+        schema,
+        sandbox_url,
+        "{ contacts(first: 2) { nodes { id customFields { slug } } } }",
+        {},
+    )
+
+    nodes = result["data"]["contacts"]["nodes"]
+    assert [node["customFields"] for node in nodes] == [None, None]
+    assert all(node["id"] for node in nodes)
+    assert {e["extensions"]["code"] for e in result["errors"]} == {"UPSTREAM_ERROR"}

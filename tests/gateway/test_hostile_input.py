@@ -209,3 +209,59 @@ def test_text_logs_cannot_be_forged() -> None:
 
     assert "\n" not in line and "\x00" not in line
     assert line.endswith("id=zz\\n2026 FORGED\\x00")
+
+
+@pytest.mark.parametrize(
+    ("filter_", "message"),
+    [
+        pytest.param({"companyId": ""}, "must not be empty", id="empty-id"),
+        pytest.param({"companyId": "ct_abc"}, "company id", id="contact-id"),
+        pytest.param({"companyId": "co_/../x"}, "company id", id="path"),
+        pytest.param({"source": ""}, "must not be empty", id="empty-source"),
+    ],
+)
+async def test_exact_filters_checked(
+    gateway: Gateway, filter_: dict[str, str], message: str
+) -> None:
+    await gateway.reset_calls()
+
+    result = await gateway.execute(
+        "query($f: ContactFilter) { contacts(filter: $f) { nodes { id } } }",
+        {"f": filter_},
+    )
+
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert message in error["extensions"]["fieldErrors"][0]["message"]
+    assert await gateway.calls() == {}
+
+
+async def test_value_without_definition_can_be_removed(gateway: Gateway) -> None:
+    # The seed's newest contact carries a legacy_id no definition describes.
+    listed = await gateway.execute(
+        '{ contacts(first: 1) { nodes { id customField(slug: "legacy_id")'
+        " { rawValue } } } }"
+    )
+    [contact] = listed["data"]["contacts"]["nodes"]
+    assert contact["customField"] is not None
+
+    updated = await gateway.execute(
+        "mutation($id: ID!) { updateContact(id: $id, input:"
+        " {customFields: {legacy_id: null}}) { contact { customFields { slug } } } }",
+        {"id": contact["id"]},
+    )
+
+    slugs = [
+        v["slug"] for v in updated["data"]["updateContact"]["contact"]["customFields"]
+    ]
+    assert "legacy_id" not in slugs
+
+
+async def test_trailing_slash_is_not_redirected(gateway: Gateway) -> None:
+    response = await gateway.http.post(
+        "/graphql/", json={"query": "{ __typename }"}, headers={"Host": "evil.test"}
+    )
+
+    assert response.status_code == 404
+    assert "location" not in response.headers
+    assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"

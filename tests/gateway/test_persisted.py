@@ -144,3 +144,21 @@ def test_manifest_with_wrong_hash_refused_at_start(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="does not match its hash"):
         create_app(GatewaySettings(trusted_documents=manifest))
+
+
+async def test_apq_works_while_redis_is_down(sandbox_app: FastAPI) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Nothing listens there: every Redis command fails at once.
+
+    async with _serving(sandbox_app, redis_url=f"redis://127.0.0.1:{port}/0") as http:
+        registered = await http.post(
+            "/graphql", json={"query": QUERY, "extensions": PERSISTED}
+        )
+        by_hash = await http.post("/graphql", json={"extensions": PERSISTED})
+
+    assert registered.status_code == 200
+    assert by_hash.json() == registered.json()

@@ -342,3 +342,25 @@ async def test_failed_trial_reports_the_real_failure() -> None:
             await client.request(_caller(), "GET", "/contacts/ct_abc")
 
     assert len(script.requests) == 2
+
+
+async def test_cancelled_trial_frees_the_breaker() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("slow"):
+            await asyncio.sleep(30)
+        return _ok()
+
+    breaker = CircuitBreaker(threshold=1, cooldown=0.01)
+    breaker.failed()  # open, as after a failure
+    await asyncio.sleep(0.02)
+
+    async with _client(handler, breaker=breaker) as client:
+        trial = asyncio.ensure_future(client.request(_caller(), "GET", "/slow"))
+        await asyncio.sleep(0.05)
+        trial.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await trial
+        after = await client.request(_caller(), "GET", "/contacts/ct_abc")
+
+    assert after is not None
+    assert breaker.state == "closed"
