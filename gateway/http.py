@@ -19,6 +19,8 @@ The policy follows the GraphQL-over-HTTP draft as its conformance suite
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -213,12 +215,22 @@ class GraphQLEndpoint:
             document=prepared.document,
             state=_state(request),
         )
-        result = await self.schema.execute(
-            params.query,
-            variable_values=params.variables,
-            context_value=context,
-            operation_name=params.operation_name,
+        execution = asyncio.ensure_future(
+            self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+            )
         )
+        if not await _finished_before_disconnect(request, execution):
+            context.loaders.cancel()
+            logger.info(
+                "operation abandoned: the client disconnected request_id=%s",
+                request.state.request_id,
+            )
+            return Response(status_code=499)
+        result = execution.result()
         errors = [self._format(error) for error in result.errors or ()]
         if result.data is None and errors and not _has_path(result.errors):
             # Variables that do not coerce: the operation never executed.
@@ -251,6 +263,37 @@ def refusal(status: int, message: str, headers: Mapping[str, str]) -> Response:
     """A refusal in the endpoint's error shape, for the app's own 404s and 405s."""
     refused = _Refusal(status, message, headers)
     return _respond(refused.body(), status, JSON, refused.headers)
+
+
+async def _finished_before_disconnect(
+    request: Request, execution: asyncio.Future[Any]
+) -> bool:
+    """Wait for the operation; stop it if the client goes away first.
+
+    A client that gave up should not keep spending the credential's upstream
+    budget on retries nobody will read.
+    """
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({execution, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        execution.cancel()
+        raise
+    finally:
+        watcher.cancel()
+    if execution.done():
+        return True
+    execution.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await execution
+    return False
+
+
+async def _disconnected(request: Request) -> None:
+    # The body has been read: what the server says next is the disconnect
+    # (or, once the response is out, nothing that matters).
+    while (await request.receive())["type"] != "http.disconnect":
+        continue
 
 
 def _client(request: Request) -> UpstreamClient:

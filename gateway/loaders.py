@@ -10,7 +10,8 @@ cache can reach another credential.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ class RecordLoader(DataLoader[str, Record | None]):
 
     def __init__(self, api: NodestashAPI, resource: Resource) -> None:
         super().__init__(loop=asyncio.get_running_loop())
+        self.batches: set[asyncio.Task[Any]] = set()
         self.api = api
         self.resource = resource
         self._known: dict[str, Record] = {}
@@ -51,6 +53,10 @@ class RecordLoader(DataLoader[str, Record | None]):
     # Each result is a record, None, or that key's own exception (aiodataloader
     # rejects just that key), which its annotations cannot say: hence Any.
     async def batch_load_fn(self, ids: Sequence[str]) -> list[Any]:
+        with _tracked(self.batches):
+            return await self._load_batch(ids)
+
+    async def _load_batch(self, ids: Sequence[str]) -> list[Any]:
         observe_batch(self.resource.path.strip("/"), len(ids))
         results = await asyncio.gather(
             *(self._fetch(record_id) for record_id in ids), return_exceptions=True
@@ -127,11 +133,16 @@ class _DefinitionSetLoader(DataLoader[str, DefinitionSet]):
         state: SharedState | None,
     ) -> None:
         super().__init__(loop=asyncio.get_running_loop())
+        self.batches: set[asyncio.Task[Any]] = set()
         self.api = api
         self.definitions = definitions
         self.state = state
 
     async def batch_load_fn(self, entity_types: Sequence[str]) -> list[Any]:
+        with _tracked(self.batches):
+            return await self._load_batch(entity_types)
+
+    async def _load_batch(self, entity_types: Sequence[str]) -> list[Any]:
         observe_batch("definition-sets", len(entity_types))
         results = await asyncio.gather(
             *(self._fetch(entity_type) for entity_type in entity_types),
@@ -182,6 +193,21 @@ class Loaders:
         self.contacts = _ContactLoader(api, self.companies)
         self.definitions = RecordLoader(api, api.definitions)
         self.definition_sets = _DefinitionSetLoader(api, self.definitions, state)
+        # One set for all: every batch in flight for this request.
+        self.batches: set[asyncio.Task[Any]] = set()
+        for loader in (self.companies, self.contacts, self.definitions):
+            loader.batches = self.batches
+        self.definition_sets.batches = self.batches
+
+    def cancel(self) -> None:
+        """Stop every batch still in flight: nobody will read its answer.
+
+        Batches run in tasks of their own (aiodataloader dispatches them), so
+        cancelling the operation alone would leave their calls and retries
+        going.
+        """
+        for task in list(self.batches):
+            task.cancel()
 
     def prefetch_definitions(self, entity_type: str) -> None:
         """Start loading an entity type's definitions without waiting for them.
@@ -192,6 +218,18 @@ class Loaders:
         """
         future = self.definition_sets.load(entity_type)
         future.add_done_callback(_consume_exception)
+
+
+@contextmanager
+def _tracked(tasks: set[asyncio.Task[Any]]) -> Iterator[None]:
+    task = asyncio.current_task()
+    if task is not None:
+        tasks.add(task)
+    try:
+        yield
+    finally:
+        if task is not None:
+            tasks.discard(task)
 
 
 def _value_or_error(result: Any) -> Any:

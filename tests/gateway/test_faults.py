@@ -232,3 +232,54 @@ async def test_failed_definitions_null_only_custom_fields(
     assert [node["customFields"] for node in nodes] == [None, None]
     assert all(node["id"] for node in nodes)
     assert {e["extensions"]["code"] for e in result["errors"]} == {"UPSTREAM_ERROR"}
+
+
+def _serve_in_thread(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+async def test_client_that_leaves_stops_the_retries(
+    sandbox_url: str, admin: httpx.AsyncClient
+) -> None:
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+
+    company = await _company_id(admin)
+    # Each attempt times out at 0.4 s; the sandbox still finishes (and counts)
+    # it at 0.6 s, so every attempt sent shows in its counters.
+    await _faults(admin, {"route": COMPANY_ROUTE, "hang_seconds": 0.6})
+    await admin.post("/_admin/stats/reset")
+    settings = GatewaySettings(
+        upstream_url=f"{sandbox_url}/v1",
+        upstream_timeout=0.4,
+        upstream_retry_base_delay=0.01,
+        log_level="WARNING",
+    )
+    url, server, thread = _serve_in_thread(create_app(settings))
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=0.2) as client:
+            with pytest.raises(httpx.TimeoutException):
+                await client.post(
+                    "/graphql",
+                    json={"query": QUERY, "variables": {"company": company}},
+                    headers={"Authorization": f"Bearer {DEMO_API_KEY}"},
+                )
+        await asyncio.sleep(2.0)  # long enough for two more attempts to finish
+        stats = (await admin.get("/_admin/stats")).json()["requests"]
+    finally:
+        server.should_exit = server.force_exit = True
+        thread.join(timeout=10)
+
+    # Only the first attempt went out: the gateway stopped when the client left.
+    assert stats.get(COMPANY_ROUTE) == 1
