@@ -415,6 +415,9 @@ def _status_error(response: httpx.Response, context: dict[str, Any]) -> Upstream
     context["upstream_code"] = error.get("code")
     status = response.status_code
     message = error.get("message") or f"nodestash answered HTTP {status}."
+    if status >= 500:
+        # Say whose failure it was: "Internal server error" alone reads like ours.
+        message = f"nodestash failed (HTTP {status}): {message}"
     # A status outside the documented table: the server's fault when 5xx,
     # otherwise a plain (not retried) upstream error.
     fallback = UpstreamServerError if status >= 500 else UpstreamError
