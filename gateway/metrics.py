@@ -208,7 +208,9 @@ def _registry(multiprocess_dir: str | None) -> CollectorRegistry:
     # prometheus-client's multi-process recipe: a fresh registry per scrape
     # that reads every process's files.
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]
+    MultiProcessCollector(  # type: ignore[no-untyped-call]
+        registry, path=multiprocess_dir
+    )
     return registry
 
 
