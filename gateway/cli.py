@@ -160,6 +160,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _port_free(host: str, port: int) -> bool:
     with socket.socket() as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a last run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
@@ -196,13 +198,20 @@ def _wait_for_port(host: str, port: int, child: subprocess.Popen[bytes]) -> bool
 
 
 def _stop(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is None:
-        child.send_signal(signal.SIGINT)
+    # Ctrl-C in a terminal reaches the sandbox too: give it a moment to stop
+    # on its own, since a second SIGINT makes uvicorn skip its clean shutdown.
+    for signal_first in (None, signal.SIGINT):
+        if child.poll() is not None:
+            return
+        if signal_first is not None:
+            child.send_signal(signal_first)
         try:
-            child.wait(timeout=10)
+            child.wait(timeout=3 if signal_first is None else 10)
+            return
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+            continue
+    child.kill()
+    child.wait()
 
 
 def _seed(args: argparse.Namespace) -> int:

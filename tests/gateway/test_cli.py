@@ -100,6 +100,7 @@ def test_demo_serves_graphql_over_loopback_and_stops_cleanly() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     try:
         _wait_until_listening(gateway_port, demo)
@@ -113,13 +114,15 @@ def test_demo_serves_graphql_over_loopback_and_stops_cleanly() -> None:
             headers={"Accept": "text/html"},
         )
     finally:
-        demo.send_signal(signal.SIGINT)
+        # Ctrl-C in a terminal: SIGINT to the whole process group.
+        os.killpg(demo.pid, signal.SIGINT)
         output, _ = demo.communicate(timeout=20)
 
     assert response.status_code == 200, output
     assert len(response.json()["data"]["contacts"]["nodes"]) == 3
     assert DEMO_API_KEY in page.text
     assert demo.returncode == 0, output
+    assert "Traceback" not in output, output
     assert f"http://127.0.0.1:{gateway_port}/graphql" in output
     assert DEMO_API_KEY in output
     with pytest.raises(OSError):
