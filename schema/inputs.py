@@ -196,10 +196,19 @@ def write_body(value: object) -> dict[str, Any]:
         item = getattr(value, field.name)
         if item is UNSET:
             continue
-        if field.name == "tags" and item is None:
-            item = []
+        if field.name == "tags":
+            item = _written_tags(item)
         body[field.name] = item.value if isinstance(item, Enum) else item
     return body
+
+
+def _written_tags(tags: list[str] | None) -> list[str]:
+    # nodestash's tag filter is comma-separated (nodestash-api.md §5): a tag
+    # with a comma could be stored but never found again.
+    for index, tag in enumerate(tags or []):
+        if "," in tag:
+            raise BadUserInput.at(["input", "tags", index], "must not contain a comma")
+    return tags or []
 
 
 def list_params(

@@ -265,3 +265,15 @@ async def test_trailing_slash_is_not_redirected(gateway: Gateway) -> None:
     assert response.status_code == 404
     assert "location" not in response.headers
     assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_tag_with_comma_refused_on_write(gateway: Gateway) -> None:
+    await gateway.reset_calls()
+
+    result = await gateway.execute(
+        'mutation { createContact(input: {tags: ["ok", "a,b"]}) { contact { id } } }'
+    )
+
+    [error] = result["errors"]
+    assert error["extensions"]["fieldErrors"][0]["path"] == ["input", "tags", 1]
+    assert "POST /v1/contacts" not in await gateway.calls()
