@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -106,6 +107,21 @@ class Gateway:
             "/_admin/stats/reset", headers={"X-Admin-Token": ADMIN_TOKEN}
         )
         response.raise_for_status()
+
+
+@asynccontextmanager
+async def serving(
+    app: FastAPI, **client_options: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of a gateway app, with the app's lifespan running."""
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=transport, base_url="http://gw", **client_options
+        ) as client,
+    ):
+        yield client
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from gateway.app import EXAMPLE_QUERY, create_app
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY
-from tests.conftest import Gateway
+from tests.conftest import Gateway, serving
 
 
 async def test_post_forwards_credential(gateway: Gateway) -> None:
@@ -67,12 +66,8 @@ async def test_parse_and_validation_errors_have_codes(gateway: Gateway) -> None:
 async def test_graphiql_prefilled(api_key: str | None) -> None:
     settings = GatewaySettings(graphiql_api_key=api_key)
     app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
 
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://gw") as http,
-    ):
+    async with serving(app) as http:
         response = await http.get("/graphql", headers={"Accept": "text/html"})
 
     assert response.status_code == 200

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY, OTHER_API_KEY
-from tests.conftest import UPSTREAM
+from tests.conftest import UPSTREAM, serving
 
 ORIGIN = "https://app.example.test"
 
@@ -24,12 +24,7 @@ async def bff(sandbox_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         cors_origins=f"{ORIGIN}, https://admin.example.test",
     )
     app = create_app(settings, transport=httpx.ASGITransport(app=sandbox_app))
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://gw"
-        ) as client,
-    ):
+    async with serving(app) as client:
         yield client
 
 

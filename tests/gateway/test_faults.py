@@ -32,22 +32,27 @@ query($company: ID!) {
 COMPANY_ROUTE = "GET /v1/companies/{id}"
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The sandbox served by uvicorn on a loopback port, in a thread."""
+def _serve_in_thread(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_sandbox(SandboxSettings(admin_token=ADMIN_TOKEN))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
-        assert time.monotonic() < deadline, "the sandbox did not start"
+        assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """The sandbox served by uvicorn on a loopback port, in a thread."""
+    app = create_sandbox(SandboxSettings(admin_token=ADMIN_TOKEN))
+    url, server, thread = _serve_in_thread(app)
+    yield url
     # Abandoned hanging requests may still be open: don't wait for them.
     server.should_exit = server.force_exit = True
     thread.join(timeout=10)
@@ -232,21 +237,6 @@ async def test_failed_definitions_null_only_custom_fields(
     assert [node["customFields"] for node in nodes] == [None, None]
     assert all(node["id"] for node in nodes)
     assert {e["extensions"]["code"] for e in result["errors"]} == {"UPSTREAM_ERROR"}
-
-
-def _serve_in_thread(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    return f"http://127.0.0.1:{port}", server, thread
 
 
 async def test_client_that_leaves_stops_the_retries(

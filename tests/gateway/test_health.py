@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY
-from tests.conftest import UPSTREAM
+from tests.conftest import UPSTREAM, serving
 
 AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 QUERY = {"query": "{ contacts(first: 1) { nodes { id } } }"}
@@ -26,12 +26,7 @@ async def _gateway(
         GatewaySettings(upstream_url=UPSTREAM, **settings),  # type: ignore[arg-type]
         transport=transport,
     )
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://gw"
-        ) as client,
-    ):
+    async with serving(app) as client:
         yield client
 
 

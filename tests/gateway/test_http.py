@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY
-from tests.conftest import UPSTREAM
+from tests.conftest import UPSTREAM, serving
 
 AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 GRAPHQL_JSON = "application/graphql-response+json"
@@ -25,11 +25,7 @@ async def _serving(
     sandbox_app: FastAPI, settings: GatewaySettings
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, transport=httpx.ASGITransport(app=sandbox_app))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://gw") as client,
-    ):
+    async with serving(app) as client:
         yield client
 
 

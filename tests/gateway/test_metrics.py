@@ -17,7 +17,7 @@ from gateway.app import create_app
 from gateway.metrics import BoundedLabels, upstream_route
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY
-from tests.conftest import UPSTREAM, Gateway
+from tests.conftest import UPSTREAM, Gateway, serving
 
 AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 QUERY = "{ contacts(first: 1) { nodes { id } } }"
@@ -33,12 +33,7 @@ async def _gateway(
     transport: httpx.AsyncBaseTransport, settings: GatewaySettings
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, transport=transport)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://gw"
-        ) as client,
-    ):
+    async with serving(app) as client:
         yield client
 
 

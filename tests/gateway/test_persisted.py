@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY
-from tests.conftest import UPSTREAM
+from tests.conftest import UPSTREAM, serving
 
 AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 QUERY = "query Few { contacts(first: 2) { nodes { id } } }"
@@ -32,13 +32,7 @@ async def _serving(
         GatewaySettings(upstream_url=UPSTREAM, **settings),
         transport=httpx.ASGITransport(app=sandbox_app),
     )
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=transport, base_url="http://gw", headers=AUTH
-        ) as client,
-    ):
+    async with serving(app, headers=AUTH) as client:
         yield client
 
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY
-from tests.conftest import UPSTREAM
+from tests.conftest import UPSTREAM, serving
 
 AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 
@@ -20,11 +20,7 @@ AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 async def production(sandbox_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     settings = GatewaySettings(upstream_url=UPSTREAM, production=True)
     app = create_app(settings, transport=httpx.ASGITransport(app=sandbox_app))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://gw") as client,
-    ):
+    async with serving(app) as client:
         yield client
 
 
@@ -87,11 +83,7 @@ async def test_suggestions_kept_in_development(
         GatewaySettings(upstream_url=UPSTREAM),
         transport=httpx.ASGITransport(app=sandbox_app),
     )
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://gw") as client,
-    ):
+    async with serving(app) as client:
         response = await client.post(
             "/graphql", json={"query": "{ contacs { nodes { id } } }"}, headers=AUTH
         )

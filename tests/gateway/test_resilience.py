@@ -26,7 +26,7 @@ from gateway.settings import GatewaySettings
 from gateway.upstream import Caller, UpstreamClient
 from sandbox import DEMO_API_KEY
 from schema import GatewaySchema
-from tests.conftest import UPSTREAM
+from tests.conftest import UPSTREAM, serving
 
 BASE = "http://upstream.test/v1"
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
@@ -266,12 +266,7 @@ async def test_deadline_gives_partial_data(sandbox_app: Any) -> None:
         '{ a: contacts(first: 1) { nodes { id } } b: company(id: "co_slow") { id } }'
     )
 
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://gw"
-        ) as http,
-    ):
+    async with serving(app) as http:
         started = time.monotonic()
         response = await http.post(
             "/graphql",

@@ -21,7 +21,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from sandbox import DEMO_API_KEY
-from tests.conftest import UPSTREAM
+from tests.conftest import UPSTREAM, serving
 
 AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 QUERY = "query Traced { contacts(first: 2) { nodes { id company { name } } } }"
@@ -53,12 +53,7 @@ async def _gateway(
         transport=transport,
         span_exporter=exporter,
     )
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://gw"
-        ) as client,
-    ):
+    async with serving(app) as client:
         yield client
 
 
