@@ -29,12 +29,10 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = [
     "MAX_OPERATION_NAMES",
     "BoundedLabels",
-    "InFlightMiddleware",
     "metrics_endpoint",
     "observe_batch",
     "observe_cache",
@@ -212,17 +210,3 @@ def _registry(multiprocess_dir: str | None) -> CollectorRegistry:
         registry, path=multiprocess_dir
     )
     return registry
-
-
-class InFlightMiddleware:
-    """Keeps ``gateway_http_requests_in_flight`` up to date."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        with IN_FLIGHT.track_inprogress():
-            await self.app(scope, receive, send)

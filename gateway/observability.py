@@ -25,7 +25,7 @@ from gateway.context import GatewayContext
 from gateway.health import Readiness
 from gateway.logs import REQUEST_ID
 from gateway.metrics import (
-    InFlightMiddleware,
+    IN_FLIGHT,
     metrics_endpoint,
     observe_cache,
     observe_operation,
@@ -54,7 +54,8 @@ def new_request_id() -> str:
 
 
 class RequestIdMiddleware:
-    """Adopt the caller's ``X-Request-Id`` (or mint one) and return it."""
+    """Adopt the caller's ``X-Request-Id`` (or mint one) and return it; count
+    the request in ``gateway_http_requests_in_flight`` while it runs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -73,7 +74,8 @@ class RequestIdMiddleware:
 
         token = REQUEST_ID.set(request_id)
         try:
-            await self.app(scope, receive, send_with_id)
+            with IN_FLIGHT.track_inprogress():
+                await self.app(scope, receive, send_with_id)
         finally:
             REQUEST_ID.reset(token)
 
@@ -212,4 +214,3 @@ def install_observability(
     spans = build_spans(settings, span_exporter)
     if spans is not None:
         app.add_middleware(TracingMiddleware, spans=spans)
-    app.add_middleware(InFlightMiddleware)
